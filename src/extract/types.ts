@@ -1,0 +1,39 @@
+// The extract stage's contract: raw bytes in, plain text (not yet normalized) and metadata out.
+
+export interface ExtractInput {
+  /** The raw bytes as fetched. */
+  bytes: Uint8Array;
+  /** Content-Type header, if the server sent one (a hint: magic bytes win). */
+  contentType?: string | undefined;
+  /** The document's URL, for resolving links and for messages; never used to guess the type. */
+  url: string;
+  /** HTML: keep only the elements matching this CSS selector. */
+  select?: string | undefined;
+  /** HTML: drop the elements matching these CSS selectors before extraction. */
+  remove?: string[] | undefined;
+}
+
+export type DocumentKind = 'html' | 'pdf' | 'text' | 'unknown';
+
+/** Contract values for `list --json`'s `extraction` (besides `failed`, which sync sets on error). */
+export type ExtractionStatus = 'text' | 'needs-ocr' | 'unsupported-type';
+
+export interface Extraction {
+  kind: DocumentKind;
+  status: ExtractionStatus;
+  /** Extracted text, before normalization ('' when status is not `text`). */
+  text: string;
+  title?: string | undefined;
+  /** The charset the bytes were decoded with (HTML and text). */
+  charset?: string | undefined;
+  /** PDF page count. */
+  pages?: number | undefined;
+  author?: string | undefined;
+  /** ISO 8601 dates from the document's own metadata, when it has them. */
+  created?: string | undefined;
+  modified?: string | undefined;
+  /** `name@version` of the extractor, so a change of extractor can be told from a change of text. */
+  extractor: string;
+  /** The media type decided on, e.g. `application/pdf`. */
+  mediaType: string;
+}

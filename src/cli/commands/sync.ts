@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { EXIT } from '../exit.js';
+import { parseInteger, withExamples, type Cli } from '../main.js';
+import { renderDocumentLine, renderSyncSummary } from '../render.js';
+
+interface SyncFlags {
+  dryRun?: boolean;
+  concurrency?: number;
+  delay?: number;
+  allowPrivateNetwork?: boolean;
+}
+
+export function register(program: Command, cli: Cli): void {
+  const command = program
+    .command('sync')
+    .description('fetch every document of the named sources (all by default), extract, normalize and commit what changed')
+    .argument('[source...]', 'source names (default: all)')
+    .option('--dry-run', 'fetch and extract, report what would change, write nothing')
+    .option('--concurrency <n>', 'documents fetched at once (default: fetch.concurrency, 4)', parseInteger(1, 64))
+    .option('--delay <ms>', 'minimum delay between requests to one host (default: fetch.delayMs, 1000)', parseInteger(0, 600_000))
+    .option('--allow-private-network', 'permit loopback and private addresses (refused by default)')
+    .action(async (sourceNames: string[], flags: SyncFlags, self: Command) => {
+      const output = cli.output(self);
+      const { sync } = await import('../../core/sync.js');
+      const result = await sync({
+        mirrorDir: cli.mirrorDir(self),
+        sources: sourceNames,
+        dryRun: flags.dryRun,
+        concurrency: flags.concurrency,
+        delayMs: flags.delay,
+        allowPrivateNetwork: flags.allowPrivateNetwork,
+        onEvent: (event) => {
+          if (event.type === 'warning') output.warn(event.message);
+          else if (event.type === 'source') {
+            if (event.error !== undefined) output.info(`source ${event.source}: ${output.errChalk.red(event.error)}`);
+            else output.debug(`source ${event.source}: ${event.discovered} document(s)`);
+          } else if (output.verbose || (event.report.status !== 'unchanged' && !output.json)) {
+            output.info(`[${event.done}/${event.total}] ${renderDocumentLine(event.report, output.errChalk)}`);
+          }
+        },
+      });
+      if (output.json) {
+        output.printJson({
+          documents: result.documents.map(({ id, url, status, commit, error, errorClass, changeType, source }) => ({ id, url, source, status, changeType, commit, error, errorClass })),
+          summary: result.summary,
+          dryRun: result.dryRun,
+        });
+      } else {
+        output.print(renderSyncSummary(result, output.chalk));
+      }
+      cli.exit(result.summary.failed > 0 ? EXIT.partial : EXIT.ok);
+    });
+  withExamples(command, 'leakmirror sync', 'leakmirror sync drafts --dry-run', 'leakmirror sync --json > report.json || test $? -eq 3');
+}

@@ -1,0 +1,93 @@
+// Human-readable renderings of core results for the terminal. Pure functions of data and a chalk
+// instance (level 0 gives plain text), so tests can compare strings.
+import type { ChalkInstance } from 'chalk';
+import type { DocumentReport, SyncResult } from '../core/sync.js';
+import type { ListedDocument, RecordedChange } from '../core/list.js';
+import type { Version } from '../core/history.js';
+
+const STATUS_ORDER = ['new', 'changed', 'removed', 'failed', 'unchanged'] as const;
+
+export function statusLabel(status: DocumentReport['status'], chalk: ChalkInstance): string {
+  const label = status.padEnd(9);
+  switch (status) {
+    case 'new':
+      return chalk.green(label);
+    case 'changed':
+      return chalk.cyan(label);
+    case 'removed':
+      return chalk.magenta(label);
+    case 'failed':
+      return chalk.red(label);
+    default:
+      return chalk.dim(label);
+  }
+}
+
+export function renderDocumentLine(report: DocumentReport, chalk: ChalkInstance): string {
+  const detail =
+    report.status === 'failed'
+      ? chalk.red(`${report.errorClass ?? 'error'}: ${report.error ?? ''}`)
+      : report.changeType === 'technical'
+        ? chalk.dim('(technical: raw bytes changed, same text)')
+        : '';
+  const commit = report.commit === undefined ? '' : chalk.dim(` ${report.commit.slice(0, 8)}`);
+  return `${statusLabel(report.status, chalk)} ${report.id}${commit}${detail === '' ? '' : `  ${detail}`}`;
+}
+
+export function renderSyncSummary(result: SyncResult, chalk: ChalkInstance): string {
+  const lines: string[] = [];
+  for (const status of STATUS_ORDER) {
+    if (status === 'unchanged') continue;
+    for (const report of result.documents.filter((doc) => doc.status === status)) lines.push(renderDocumentLine(report, chalk));
+  }
+  const { summary } = result;
+  const counts = STATUS_ORDER.map((status) => `${summary[status]} ${status}`).join(', ');
+  lines.push(`${result.dryRun ? chalk.yellow('dry run, nothing written: ') : ''}${chalk.bold(`${result.documents.length} documents`)}: ${counts}`);
+  return lines.join('\n');
+}
+
+export function table(rows: string[][], chalk: ChalkInstance): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, visibleLength(cell))));
+  return rows
+    .map((row, rowIndex) => {
+      const line = row.map((cell, index) => (index === row.length - 1 ? cell : cell + ' '.repeat((widths[index] ?? 0) - visibleLength(cell)))).join('  ');
+      return rowIndex === 0 ? chalk.bold(line) : line;
+    })
+    .join('\n');
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+function visibleLength(text: string): number {
+  return text.replace(ANSI, '').length;
+}
+
+export function renderList(documents: readonly ListedDocument[], chalk: ChalkInstance): string {
+  if (documents.length === 0) return 'no documents yet: add a source with `leakmirror add <url>`, then run `leakmirror sync`';
+  const rows = [['ID', 'VERSIONS', 'LAST CHANGED', 'STATUS', 'TITLE']];
+  for (const doc of documents) {
+    const status = doc.status === 'removed' ? chalk.magenta('removed') : doc.extraction === 'text' ? 'active' : chalk.yellow(doc.extraction);
+    rows.push([doc.id, String(doc.versions), doc.lastChanged?.slice(0, 10) ?? '-', status, doc.title ?? '']);
+  }
+  return table(rows, chalk);
+}
+
+export function renderVersions(versions: readonly Version[], chalk: ChalkInstance): string {
+  const rows = [['#', 'COMMIT', 'DATE', 'CHANGE', 'MESSAGE']];
+  versions.forEach((version, index) => {
+    const type = version.status === 'content' ? chalk.cyan('content') : version.status === 'removed' ? chalk.magenta('removed') : chalk.dim('technical');
+    rows.push([`@${index}`, chalk.yellow(version.commit.slice(0, 10)), version.date, type, version.message]);
+  });
+  return table(rows, chalk);
+}
+
+export function renderChanges(changes: readonly RecordedChange[], chalk: ChalkInstance): string {
+  if (changes.length === 0) return 'no versions recorded in that window';
+  const rows = [['DATE', 'COMMIT', 'CHANGE', 'DOCUMENT', 'MESSAGE']];
+  for (const change of changes) {
+    const type = change.status === 'content' ? chalk.cyan('content') : change.status === 'removed' ? chalk.magenta('removed') : chalk.dim('technical');
+    rows.push([change.date, chalk.yellow(change.commit.slice(0, 10)), type, change.documentId, change.message]);
+  }
+  return table(rows, chalk);
+}

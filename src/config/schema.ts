@@ -1,0 +1,235 @@
+// The shape of leakmirror.yaml, validated with zod. Pure: text in, a config or a list of errors out,
+// each error naming the key path and the line, so a user can fix a file without guessing.
+import { z } from 'zod';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+
+export const CONFIG_FILE = 'leakmirror.yaml';
+
+/** Source names become directory names and document id prefixes: keep them boring. */
+export const SOURCE_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+const cssSelector = z.string().min(1, 'must be a non-empty CSS selector');
+
+const regex = z.string().refine(
+  (value) => {
+    try {
+      new RegExp(value, 'u');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a valid regular expression' },
+);
+
+const httpUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an absolute http:// or https:// URL' },
+);
+
+const sourceSchema = z.strictObject({
+  url: httpUrl,
+  /** `page`: the URL is the document. `index`: the URL lists documents through links. */
+  kind: z.enum(['page', 'index']).optional(),
+  /** CSS selector of the links that are documents (index sources). */
+  links: cssSelector.optional(),
+  /** Regex an absolute link URL must match to be a document (index sources). */
+  match: regex.optional(),
+  /** Keep only this part of HTML documents. */
+  select: cssSelector.optional(),
+  /** Drop these parts of HTML documents before extraction. */
+  remove: z.array(cssSelector).optional(),
+  /** Minimum delay between two requests to one host, in ms (overrides fetch.delayMs). */
+  delayMs: z.number().int().min(0).max(600_000).optional(),
+  /** Permit loopback and private addresses for this source. */
+  allowPrivateNetwork: z.boolean().optional(),
+});
+
+const fetchSchema = z.strictObject({
+  /** Maximum body size in bytes after decompression. */
+  maxBytes: z.number().int().positive().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  connectTimeoutMs: z.number().int().positive().optional(),
+  maxRedirects: z.number().int().min(0).max(20).optional(),
+  /** Documents fetched at once across all hosts. */
+  concurrency: z.number().int().min(1).max(64).optional(),
+  /** Minimum delay between two requests to one host, in ms. */
+  delayMs: z.number().int().min(0).max(600_000).optional(),
+});
+
+export const configSchema = z.strictObject({
+  /** A name for the mirror, shown in reports and the published site. */
+  name: z.string().min(1).optional(),
+  /** A URL or e-mail address where site operators can reach the mirror's maintainers (User-Agent). */
+  contact: z.string().min(1).optional(),
+  /** Keep the raw bytes as fetched beside the text (default true). */
+  rawCopies: z.boolean().optional(),
+  fetch: fetchSchema.optional(),
+  sources: z
+    .record(
+      z.string().regex(SOURCE_NAME_PATTERN, 'source names are lowercase letters, digits, ".", "_" and "-" (at most 64)'),
+      sourceSchema,
+    )
+    .optional(),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type SourceConfig = z.infer<typeof sourceSchema> & { name: string; kind: 'page' | 'index' };
+
+export interface FetchSettings {
+  maxBytes: number;
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  maxRedirects: number;
+  concurrency: number;
+  delayMs: number;
+}
+
+/** The configuration with defaults merged in: what the rest of the program reads. */
+export interface MirrorConfig {
+  name: string;
+  contact: string | undefined;
+  rawCopies: boolean;
+  fetch: FetchSettings;
+  sources: SourceConfig[];
+}
+
+export const DEFAULT_FETCH: FetchSettings = {
+  maxBytes: 100 * 1024 * 1024,
+  timeoutMs: 120_000,
+  connectTimeoutMs: 15_000,
+  maxRedirects: 5,
+  concurrency: 4,
+  delayMs: 1000,
+};
+
+export interface ConfigIssue {
+  /** Dotted key path, e.g. `sources.letter.url`; '' for the file as a whole. */
+  key: string;
+  /** 1-based line, when the key can be located in the file. */
+  line: number | undefined;
+  message: string;
+}
+
+export type ConfigParseResult = { ok: true; config: MirrorConfig; document: Document } | { ok: false; issues: ConfigIssue[] };
+
+/** Parse and validate the text of leakmirror.yaml. Never throws. */
+export function parseConfig(text: string, fallbackName = 'mirror'): ConfigParseResult {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (offset: number | undefined): number | undefined =>
+    offset === undefined ? undefined : lineCounter.linePos(offset).line;
+
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      issues: document.errors.map((error) => ({
+        key: '',
+        line: lineOf(error.pos[0]),
+        message: `YAML syntax: ${error.message.split('\n')[0] ?? error.message}`,
+      })),
+    };
+  }
+
+  const data: unknown = document.toJS() ?? {};
+  const parsed = configSchema.safeParse(data);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => {
+        const path = issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
+        // An unknown key is best located at the key itself.
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        const fullPath = keys.length > 0 ? [...path, keys[0] as string] : path;
+        return {
+          key: fullPath.join('.'),
+          line: lineOf(nodeOffset(document, fullPath)),
+          // zod reports a bad record key as "Invalid key in record" with the real reason inside.
+          message: issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message,
+        };
+      }),
+    };
+  }
+
+  const semantic = checkSemantics(parsed.data);
+  if (semantic.length > 0) {
+    return {
+      ok: false,
+      issues: semantic.map((issue) => ({ ...issue, line: lineOf(nodeOffset(document, issue.key.split('.'))) })),
+    };
+  }
+  return { ok: true, config: withDefaults(parsed.data, fallbackName), document };
+}
+
+/** Rules that need more than one key: reported like schema errors. */
+function checkSemantics(raw: RawConfig): Array<{ key: string; message: string }> {
+  const issues: Array<{ key: string; message: string }> = [];
+  for (const [name, source] of Object.entries(raw.sources ?? {})) {
+    const kind = source.kind ?? (source.links === undefined ? 'page' : 'index');
+    if (kind === 'page' && (source.links !== undefined || source.match !== undefined)) {
+      issues.push({ key: `sources.${name}.kind`, message: '`links` and `match` only apply to index sources (kind: index)' });
+    }
+  }
+  return issues;
+}
+
+export function withDefaults(raw: RawConfig, fallbackName: string): MirrorConfig {
+  return {
+    name: raw.name ?? fallbackName,
+    contact: raw.contact,
+    rawCopies: raw.rawCopies ?? true,
+    fetch: { ...DEFAULT_FETCH, ...stripUndefined(raw.fetch ?? {}) },
+    sources: Object.entries(raw.sources ?? {}).map(([name, source]) => ({
+      ...source,
+      name,
+      kind: source.kind ?? (source.links === undefined ? 'page' : 'index'),
+    })),
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Character offset of the node at a key path, or of its nearest existing parent. */
+function nodeOffset(document: Document, path: ReadonlyArray<string | number>): number | undefined {
+  let node: unknown = document.contents;
+  let best: number | undefined = rangeStart(node);
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => keyText(item.key) === String(segment));
+      if (!pair) break;
+      best = rangeStart(pair.key) ?? best;
+      node = pair.value;
+      // A scalar value's own position is best (it may sit on the next line); a collection is
+      // best pointed at by its key.
+      if (isScalar(node)) best = rangeStart(node) ?? best;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment];
+      best = rangeStart(node) ?? best;
+    } else {
+      break;
+    }
+  }
+  return best;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (key !== null && typeof key === 'object' && 'value' in key) return String((key as { value: unknown }).value);
+  return key === null || key === undefined ? undefined : String(key);
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (node !== null && typeof node === 'object' && 'range' in node) {
+    const range = (node as Node).range;
+    return range?.[0];
+  }
+  return undefined;
+}

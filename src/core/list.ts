@@ -1,0 +1,66 @@
+// `list` and `changes`: the documents of a mirror with their version counts, and the versions
+// recorded across the mirror in a time window. One pass over the history serves all documents.
+import type { ChangeType } from '../store/git.js';
+import { readAllMeta, type DocumentMeta } from '../store/metadata.js';
+import { allVersions, parseDateArgument, type Version } from './history.js';
+import type { Mirror } from './mirror.js';
+
+export interface ListedDocument {
+  id: string;
+  source: string;
+  url: string;
+  title: string | null;
+  /** Text file, relative to the mirror root. */
+  path: string;
+  /** Raw file, relative to the mirror root (null when raw copies are off). */
+  raw: string | null;
+  versions: number;
+  /** Date of the last content change or removal (technical changes do not count). */
+  lastChanged: string | null;
+  status: DocumentMeta['status'];
+  extraction: DocumentMeta['extraction'];
+}
+
+export async function listDocuments(mirror: Mirror): Promise<ListedDocument[]> {
+  const [metas, versions] = await Promise.all([readAllMeta(mirror.dir), allVersions(mirror.repo)]);
+  const counts = new Map<string, number>();
+  const lastChanged = new Map<string, string>();
+  for (const version of versions) {
+    counts.set(version.documentId, (counts.get(version.documentId) ?? 0) + 1);
+    // Versions come newest first: the first content or removal seen is the last change.
+    if (version.status !== 'technical' && !lastChanged.has(version.documentId)) lastChanged.set(version.documentId, version.date);
+  }
+  return metas.map((meta) => ({
+    id: meta.id,
+    source: meta.source,
+    url: meta.url,
+    title: meta.title,
+    path: meta.text,
+    raw: meta.raw,
+    versions: counts.get(meta.id) ?? 0,
+    lastChanged: lastChanged.get(meta.id) ?? null,
+    status: meta.status,
+    extraction: meta.extraction,
+  }));
+}
+
+export interface ChangesOptions {
+  since?: string | undefined;
+  until?: string | undefined;
+  type?: ChangeType | undefined;
+}
+
+export interface RecordedChange extends Version {
+  title: string | null;
+  url: string | null;
+}
+
+export async function listChanges(mirror: Mirror, options: ChangesOptions): Promise<RecordedChange[]> {
+  const since = options.since === undefined ? undefined : parseDateArgument(options.since, '--since');
+  const until = options.until === undefined ? undefined : parseDateArgument(options.until, '--until');
+  const [versions, metas] = await Promise.all([allVersions(mirror.repo, { since, until }), readAllMeta(mirror.dir)]);
+  const byId = new Map(metas.map((meta) => [meta.id, meta]));
+  return versions
+    .filter((version) => options.type === undefined || version.status === options.type)
+    .map((version) => ({ ...version, title: byId.get(version.documentId)?.title ?? null, url: byId.get(version.documentId)?.url ?? null }));
+}

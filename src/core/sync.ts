@@ -1,0 +1,411 @@
+// The sync pipeline: sources -> fetch -> extract/normalize -> store. Per-document failures are
+// recorded in the report and the run goes on; store failures (StoreError) stop the run. Never prints:
+// progress goes out as events, the outcome as a SyncResult.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SourceConfig } from '../config/schema.js';
+import { DocumentError, errorMessage, type FailureClass } from '../errors.js';
+import { extract } from '../extract/index.js';
+import { normalizeText } from '../extract/normalize.js';
+import type { Extraction } from '../extract/types.js';
+import { createFetcher } from '../fetch/fetcher.js';
+import { HostScheduler, mapPool } from '../fetch/host-scheduler.js';
+import type { FetchedBody, Fetcher, LookupFunction } from '../fetch/types.js';
+import { linksFromHtml, canonicalUrl } from '../sources/links.js';
+import { commitSubject, type ChangeType } from '../store/git.js';
+import { assignIds } from '../store/ids.js';
+import { documentPaths, rawPath, RAW_DIR, META_DIR, TEXT_DIR, tempDir as mirrorTempDir, lockTarget } from '../store/layout.js';
+import { acquireLock } from '../store/lock.js';
+import { readAllMeta, type DocumentMeta } from '../store/metadata.js';
+import { DocumentStore, sha256Hex } from '../store/store.js';
+import { userAgent } from '../version.js';
+import { openMirror, selectSources, type Mirror } from './mirror.js';
+
+export type DocumentOutcome = 'new' | 'changed' | 'unchanged' | 'removed' | 'failed';
+
+export interface DocumentReport {
+  id: string;
+  url: string;
+  source: string;
+  status: DocumentOutcome;
+  /** For recorded versions: what kind of change the commit is. */
+  changeType?: ChangeType;
+  commit?: string;
+  title?: string;
+  error?: string;
+  errorClass?: FailureClass;
+}
+
+export type SyncSummary = Record<DocumentOutcome, number>;
+
+export interface SyncResult {
+  documents: DocumentReport[];
+  summary: SyncSummary;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export type SyncEvent =
+  | { type: 'warning'; message: string }
+  | { type: 'source'; source: string; discovered: number; error?: string }
+  | { type: 'document'; report: DocumentReport; done: number; total: number };
+
+export interface SyncOptions {
+  mirrorDir: string;
+  /** Source names to sync; all by default. */
+  sources?: string[] | undefined;
+  /** Fetch and extract, report what would change, write nothing. */
+  dryRun?: boolean | undefined;
+  /** Overrides fetch.concurrency. */
+  concurrency?: number | undefined;
+  /** Overrides every per-host delay (ms). */
+  delayMs?: number | undefined;
+  /** Permit loopback and private addresses for every source. */
+  allowPrivateNetwork?: boolean | undefined;
+  onEvent?: ((event: SyncEvent) => void) | undefined;
+  /** Injected DNS resolution (tests). */
+  lookup?: LookupFunction | undefined;
+}
+
+interface PlannedDocument {
+  id: string;
+  url: string;
+  source: SourceConfig;
+  previous: DocumentMeta | undefined;
+  /** Listed no more by its index page: record the removal without fetching. */
+  unlisted: boolean;
+}
+
+const PER_HOST_CONCURRENCY = 2;
+
+export async function sync(options: SyncOptions): Promise<SyncResult> {
+  const mirror = await openMirror(options.mirrorDir);
+  const sources = selectSources(mirror.config, options.sources);
+  const dryRun = options.dryRun ?? false;
+  const emit = options.onEvent ?? (() => undefined);
+  const startedAt = new Date().toISOString();
+
+  const lock = dryRun ? undefined : await acquireLock(lockTarget(mirror.dir), `sync ${(options.sources ?? []).join(' ')}`.trim());
+  // A dry run must not touch the mirror, not even its temporary directory.
+  const scratch = dryRun ? await mkdtemp(join(tmpdir(), 'leakmirror-dry-')) : mirrorTempDir(mirror.dir);
+  try {
+    if (lock?.tookOverFrom !== undefined) {
+      emit({ type: 'warning', message: `took over a stale lock left by process ${lock.tookOverFrom.pid} (${lock.tookOverFrom.command})` });
+    }
+    if (!dryRun) await recoverWorkTree(mirror, scratch, emit);
+
+    const fetcher = createFetcher({
+      tempDir: scratch,
+      userAgent: userAgent(mirror.config.contact),
+      maxBytes: mirror.config.fetch.maxBytes,
+      timeoutMs: mirror.config.fetch.timeoutMs,
+      connectTimeoutMs: mirror.config.fetch.connectTimeoutMs,
+      maxRedirects: mirror.config.fetch.maxRedirects,
+      allowPrivateNetwork: options.allowPrivateNetwork ?? sources.every((source) => source.allowPrivateNetwork === true),
+      lookup: options.lookup,
+    });
+    // Sources that allow private networks while others don't get a fetcher of their own.
+    const privateFetcher =
+      options.allowPrivateNetwork === true || !sources.some((source) => source.allowPrivateNetwork === true)
+        ? fetcher
+        : createFetcher({
+            tempDir: scratch,
+            userAgent: userAgent(mirror.config.contact),
+            maxBytes: mirror.config.fetch.maxBytes,
+            timeoutMs: mirror.config.fetch.timeoutMs,
+            connectTimeoutMs: mirror.config.fetch.connectTimeoutMs,
+            maxRedirects: mirror.config.fetch.maxRedirects,
+            allowPrivateNetwork: true,
+            lookup: options.lookup,
+          });
+    const fetcherFor = (source: SourceConfig): Fetcher => (source.allowPrivateNetwork === true ? privateFetcher : fetcher);
+    const scheduler = new HostScheduler(PER_HOST_CONCURRENCY);
+    const delayFor = (source: SourceConfig): number => options.delayMs ?? source.delayMs ?? mirror.config.fetch.delayMs;
+    const politely = <T>(source: SourceConfig, url: string, task: () => Promise<T>): Promise<T> =>
+      scheduler.run(new URL(url).host, delayFor(source), task);
+
+    try {
+      const existing = await readAllMeta(mirror.dir);
+      const reports: DocumentReport[] = [];
+      const planned: PlannedDocument[] = [];
+      const takenIds = new Set(existing.map((meta) => meta.id));
+
+      for (const source of sources) {
+        const known = existing.filter((meta) => meta.source === source.name);
+        const discovery = await discover(source, fetcherFor(source), politely);
+        if (discovery.error !== undefined) {
+          emit({ type: 'source', source: source.name, discovered: 0, error: discovery.error.message });
+          reports.push({
+            id: source.name,
+            url: source.url,
+            source: source.name,
+            status: 'failed',
+            error: `index page: ${discovery.error.message}`,
+            errorClass: discovery.error.failure,
+          });
+          continue;
+        }
+        emit({ type: 'source', source: source.name, discovered: discovery.urls.length });
+        const byUrl = new Map(known.map((meta) => [meta.url, meta]));
+        const ids = assignIds(source.name, discovery.urls, new Map(known.map((meta) => [meta.url, meta.id])), takenIds, {
+          single: source.kind === 'page',
+        });
+        for (const url of discovery.urls) {
+          const id = ids.get(url) as string;
+          takenIds.add(id);
+          planned.push({ id, url, source, previous: byUrl.get(url), unlisted: false });
+        }
+        const listed = new Set(discovery.urls);
+        for (const meta of known) {
+          if (!listed.has(meta.url) && meta.status === 'active') {
+            planned.push({ id: meta.id, url: meta.url, source, previous: meta, unlisted: true });
+          }
+        }
+      }
+
+      const store = new DocumentStore(mirror.dir, mirror.repo);
+      const concurrency = options.concurrency ?? mirror.config.fetch.concurrency;
+      let done = 0;
+      const total = planned.length;
+      await mapPool(planned, concurrency, async (doc) => {
+        const report = await processDocument(doc, {
+          fetcher: fetcherFor(doc.source),
+          politely,
+          store,
+          dryRun,
+          rawCopies: mirror.config.rawCopies,
+        });
+        reports.push(report);
+        done += 1;
+        emit({ type: 'document', report, done, total });
+      });
+
+      reports.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { documents: reports, summary: summarize(reports), dryRun, startedAt, finishedAt: new Date().toISOString() };
+    } finally {
+      await fetcher.close();
+      if (privateFetcher !== fetcher) await privateFetcher.close();
+    }
+  } finally {
+    if (dryRun) await rm(scratch, { recursive: true, force: true });
+    await lock?.release();
+  }
+}
+
+export function summarize(reports: readonly DocumentReport[]): SyncSummary {
+  const summary: SyncSummary = { new: 0, changed: 0, unchanged: 0, removed: 0, failed: 0 };
+  for (const report of reports) summary[report.status] += 1;
+  return summary;
+}
+
+/**
+ * Undo what a crashed run left: uncommitted changes under the document trees (complete files, since
+ * writes are atomic, but not recorded) and temporary files. The next fetch records them properly.
+ */
+async function recoverWorkTree(mirror: Mirror, scratch: string, emit: (event: SyncEvent) => void): Promise<void> {
+  await rm(scratch, { recursive: true, force: true });
+  const dirty = await mirror.repo.dirtyPaths([TEXT_DIR, RAW_DIR, META_DIR]);
+  if (dirty.length > 0) {
+    emit({ type: 'warning', message: `discarding ${dirty.length} uncommitted file(s) left by an interrupted run (e.g. ${dirty[0]}); they will be fetched again` });
+    await mirror.repo.restore([TEXT_DIR, RAW_DIR, META_DIR]);
+  }
+}
+
+type Politely = <T>(source: SourceConfig, url: string, task: () => Promise<T>) => Promise<T>;
+
+interface Discovery {
+  urls: string[];
+  error?: DocumentError;
+}
+
+async function discover(source: SourceConfig, fetcher: Fetcher, politely: Politely): Promise<Discovery> {
+  const url = canonicalUrl(source.url) ?? source.url;
+  if (source.kind === 'page') return { urls: [url] };
+  try {
+    const result = await politely(source, url, () => fetcher.fetch({ url }));
+    if (result.kind !== 'body') {
+      return { urls: [], error: new DocumentError(result.kind === 'gone' ? `http-${result.httpStatus}` : 'bad-content', `the index page answered ${result.httpStatus}`) };
+    }
+    try {
+      const bytes = await readFile(result.filePath);
+      const { decodeHtml } = await import('../extract/charset.js');
+      const { text } = decodeHtml(bytes, result.contentType);
+      return { urls: linksFromHtml(text, result.finalUrl, { links: source.links, match: source.match }) };
+    } finally {
+      await rm(result.filePath, { force: true });
+    }
+  } catch (error) {
+    if (error instanceof DocumentError) return { urls: [], error };
+    throw error;
+  }
+}
+
+interface ProcessContext {
+  fetcher: Fetcher;
+  politely: Politely;
+  store: DocumentStore;
+  dryRun: boolean;
+  rawCopies: boolean;
+}
+
+async function processDocument(doc: PlannedDocument, context: ProcessContext): Promise<DocumentReport> {
+  const base = { id: doc.id, url: doc.url, source: doc.source.name };
+  const previous = doc.previous;
+  if (doc.unlisted && previous !== undefined) {
+    return recordRemoval(previous, 'no longer listed by its index page', context, base);
+  }
+  let fetched;
+  try {
+    const validators = previous?.status === 'active' && previous.extraction !== 'failed' ? { etag: previous.etag ?? undefined, lastModified: previous.lastModified ?? undefined } : undefined;
+    fetched = await context.politely(doc.source, doc.url, () => context.fetcher.fetch({ url: doc.url, validators }));
+  } catch (error) {
+    if (error instanceof DocumentError) return { ...base, status: 'failed', error: error.message, errorClass: error.failure };
+    throw error;
+  }
+  if (fetched.kind === 'not-modified') return { ...base, status: 'unchanged', title: previous?.title ?? undefined };
+  if (fetched.kind === 'gone') {
+    if (previous?.status === 'active') return recordRemoval(previous, `the server answered ${fetched.httpStatus}`, context, base);
+    if (previous?.status === 'removed') return { ...base, status: 'unchanged', title: previous.title ?? undefined };
+    return { ...base, status: 'failed', error: `the server answered ${fetched.httpStatus} (not found)`, errorClass: `http-${fetched.httpStatus}` };
+  }
+  try {
+    return await recordBody(doc, fetched, context, base);
+  } finally {
+    await rm(fetched.filePath, { force: true });
+  }
+}
+
+async function recordBody(
+  doc: PlannedDocument,
+  fetched: FetchedBody,
+  context: ProcessContext,
+  base: Pick<DocumentReport, 'id' | 'url' | 'source'>,
+): Promise<DocumentReport> {
+  const previous = doc.previous;
+  // Same bytes as recorded: nothing to extract, nothing to commit.
+  if (previous?.status === 'active' && previous.sha256 === fetched.sha256 && previous.extraction !== 'failed') {
+    return { ...base, status: 'unchanged', title: previous.title ?? undefined };
+  }
+
+  const bytes = await readFile(fetched.filePath);
+  let extraction: Extraction | undefined;
+  let failure: DocumentError | undefined;
+  try {
+    extraction = await extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, select: doc.source.select, remove: doc.source.remove });
+  } catch (error) {
+    if (!(error instanceof DocumentError)) throw error;
+    failure = error;
+  }
+
+  const paths = documentPaths(doc.id);
+  const previousText = previous === undefined ? undefined : await context.store.readText(previous.text);
+  // On failure keep the last good text; a new document gets an empty text file beside its raw bytes.
+  const text = extraction !== undefined ? normalizeText(extraction.text) : (previousText ?? '');
+  const textSha256 = sha256Hex(text);
+  const mediaType = extraction?.mediaType ?? guessMediaType(fetched.contentType);
+  const title = extraction?.title?.trim() || previous?.title || titleFromUrl(doc.url);
+  const meta: DocumentMeta = {
+    id: doc.id,
+    source: doc.source.name,
+    url: doc.url,
+    finalUrl: fetched.finalUrl,
+    title,
+    status: 'active',
+    extraction: failure !== undefined ? 'failed' : (extraction?.status ?? 'failed'),
+    error: failure?.message ?? null,
+    contentType: fetched.contentType ?? null,
+    mediaType,
+    sha256: fetched.sha256,
+    size: fetched.size,
+    textSha256,
+    etag: fetched.validators.etag ?? null,
+    lastModified: fetched.validators.lastModified ?? null,
+    fetchedAt: fetched.fetchedAt,
+    removedAt: null,
+    pages: extraction?.pages ?? null,
+    author: extraction?.author ?? null,
+    created: extraction?.created ?? null,
+    modified: extraction?.modified ?? null,
+    charset: extraction?.charset ?? null,
+    extractor: extraction?.extractor ?? previous?.extractor ?? 'none',
+    text: paths.text,
+    raw: context.rawCopies ? rawPath(doc.id, mediaType) : null,
+  };
+
+  const failed = failure === undefined ? {} : { error: `extraction failed: ${failure.message}`, errorClass: failure.failure };
+  // A failure on the same bytes as last time has nothing new to record.
+  if (failure !== undefined && previous?.sha256 === fetched.sha256) {
+    return { ...base, status: 'failed', title, ...failed };
+  }
+
+  let changeType: ChangeType;
+  let verb: string;
+  let status: DocumentOutcome;
+  if (previous === undefined) {
+    [changeType, verb, status] = ['content', 'Add', 'new'];
+  } else if (previous.status === 'removed') {
+    [changeType, verb, status] = [textSha256 === previous.textSha256 ? 'technical' : 'content', 'Restore', 'changed'];
+  } else if (textSha256 !== previous.textSha256) {
+    [changeType, verb, status] = ['content', 'Update', 'changed'];
+  } else {
+    [changeType, verb, status] = ['technical', 'Update', 'changed'];
+  }
+  if (failure !== undefined) status = 'failed';
+
+  if (context.dryRun) return { ...base, status, changeType, title, ...failed };
+
+  const body =
+    failure !== undefined
+      ? `Extraction failed (${failure.failure}): ${failure.message}\nThe raw bytes are recorded; the text is left as it was.`
+      : changeType === 'technical'
+        ? 'The raw bytes changed; the extracted text did not.'
+        : undefined;
+  const commit = await context.store.record({
+    meta,
+    text: text === previousText ? undefined : text,
+    rawTempFile: context.rawCopies ? fetched.filePath : undefined,
+    previousRaw: previous?.raw,
+    changeType,
+    subject: commitSubject(verb, title),
+    body,
+    authorDate: fetched.fetchedAt,
+  });
+  return { ...base, status, changeType, commit, title, ...failed };
+}
+
+async function recordRemoval(
+  previous: DocumentMeta,
+  why: string,
+  context: ProcessContext,
+  base: Pick<DocumentReport, 'id' | 'url' | 'source'>,
+): Promise<DocumentReport> {
+  const title = previous.title ?? previous.id;
+  if (context.dryRun) return { ...base, status: 'removed', changeType: 'removed', title };
+  const removedAt = new Date().toISOString();
+  const commit = await context.store.record({
+    meta: { ...previous, status: 'removed', removedAt },
+    text: undefined,
+    rawTempFile: undefined,
+    previousRaw: undefined,
+    changeType: 'removed',
+    subject: commitSubject('Remove', title),
+    body: `Gone upstream: ${why}. The last version stays in the mirror's history.`,
+    authorDate: removedAt,
+  });
+  return { ...base, status: 'removed', changeType: 'removed', commit, title };
+}
+
+function guessMediaType(contentType: string | undefined): string {
+  return contentType?.split(';')[0]?.trim().toLowerCase() || 'application/octet-stream';
+}
+
+function titleFromUrl(url: string): string {
+  const path = new URL(url).pathname.split('/').filter(Boolean).at(-1);
+  try {
+    return decodeURIComponent(path ?? new URL(url).host);
+  } catch {
+    return path ?? url;
+  }
+}

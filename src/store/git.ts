@@ -1,0 +1,208 @@
+// The mirror's git repository, through simple-git. Every failure here is a StoreError: if the mirror
+// cannot be written, the run must stop (exit 1) rather than report documents as recorded.
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { StoreError, UnknownRevisionError } from '../errors.js';
+
+export type ChangeType = 'content' | 'technical' | 'removed';
+
+export interface CommitTrailers {
+  documentId: string;
+  sourceUrl: string;
+  contentSha256: string;
+  textSha256: string;
+  changeType: ChangeType;
+  /** Extra trailers, e.g. Wayback-Capture. */
+  extra?: Record<string, string>;
+}
+
+export interface CommitRecord {
+  commit: string;
+  /** Author date: when the version was fetched. */
+  date: string;
+  subject: string;
+  trailers: Record<string, string>;
+}
+
+// Field and record separators that cannot occur in commit subjects or trailers.
+const FIELD = '\x1f';
+const RECORD = '\x1e';
+const LOG_FORMAT = `--format=${RECORD}%H${FIELD}%aI${FIELD}%s${FIELD}%(trailers:only,unfold)`;
+
+/** Keep subjects on one line and readable whatever a document's title contains. */
+export function commitSubject(verb: string, title: string): string {
+  const clean = title.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const subject = `${verb} ${clean}`;
+  return subject.length > 100 ? `${subject.slice(0, 99)}…` : subject;
+}
+
+export function commitMessage(subject: string, body: string | undefined, trailers: CommitTrailers): string {
+  const lines = [
+    `Document-Id: ${trailers.documentId}`,
+    `Source-URL: ${trailers.sourceUrl}`,
+    `Content-SHA256: ${trailers.contentSha256}`,
+    `Text-SHA256: ${trailers.textSha256}`,
+    `Change-Type: ${trailers.changeType}`,
+    ...Object.entries(trailers.extra ?? {}).map(([key, value]) => `${key}: ${value}`),
+  ];
+  return [subject, '', ...(body ? [body, ''] : []), ...lines, ''].join('\n');
+}
+
+export function parseTrailers(block: string): Record<string, string> {
+  const trailers: Record<string, string> = {};
+  for (const line of block.split('\n')) {
+    const match = /^([A-Za-z0-9-]+):\s?(.*)$/.exec(line);
+    if (match?.[1] !== undefined) trailers[match[1]] = match[2] ?? '';
+  }
+  return trailers;
+}
+
+/** Parse `git log` output produced with LOG_FORMAT. Pure. */
+export function parseLog(output: string): CommitRecord[] {
+  const records: CommitRecord[] = [];
+  for (const chunk of output.split(RECORD)) {
+    if (chunk.trim() === '') continue;
+    const [commit, date, subject, trailers] = chunk.split(FIELD);
+    if (commit === undefined || date === undefined) continue;
+    records.push({ commit: commit.trim(), date, subject: subject ?? '', trailers: parseTrailers(trailers ?? '') });
+  }
+  return records;
+}
+
+export class MirrorRepo {
+  readonly dir: string;
+  private readonly git: SimpleGit;
+  private identityArgs: string[] | undefined;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    this.git = simpleGit({ baseDir: dir, maxConcurrentProcesses: 4, trimmed: false });
+  }
+
+  private async run(args: string[], what: string): Promise<string> {
+    try {
+      return await this.git.raw(args);
+    } catch (error) {
+      throw new StoreError(`git ${what} failed in ${this.dir}: ${firstLine(error)}`, { cause: error });
+    }
+  }
+
+  async isRepo(): Promise<boolean> {
+    try {
+      const top = (await this.git.raw(['rev-parse', '--show-toplevel'])).trim();
+      return top !== '';
+    } catch {
+      return false;
+    }
+  }
+
+  async init(): Promise<void> {
+    await this.run(['init', '--quiet', '--initial-branch=main'], 'init');
+  }
+
+  /** Without a configured identity, commits are made as leakmirror rather than failing. */
+  private async identity(): Promise<string[]> {
+    if (this.identityArgs === undefined) {
+      const name = await this.git.raw(['config', 'user.name']).catch(() => '');
+      const email = await this.git.raw(['config', 'user.email']).catch(() => '');
+      this.identityArgs = [];
+      if (name.trim() === '') this.identityArgs.push('-c', 'user.name=leakmirror');
+      if (email.trim() === '') this.identityArgs.push('-c', 'user.email=leakmirror@localhost');
+    }
+    return this.identityArgs;
+  }
+
+  /**
+   * Stage exactly these paths (additions, changes and deletions) and commit only them, so anything
+   * else a user staged by hand stays out of leakmirror's commits. Returns the new commit id.
+   */
+  async commitPaths(paths: string[], message: string, authorDate?: string): Promise<string> {
+    await this.run(['add', '--all', '--', ...paths], 'add');
+    const args = [...(await this.identity()), 'commit', '--quiet', '--no-verify', '--allow-empty-message', '-F', '-'];
+    if (authorDate !== undefined) args.push(`--date=${authorDate}`);
+    args.push('--only', '--', ...paths);
+    await this.runWithInput(args, message, 'commit');
+    return (await this.run(['rev-parse', 'HEAD'], 'rev-parse')).trim();
+  }
+
+  private async runWithInput(args: string[], input: string, what: string): Promise<void> {
+    // simple-git cannot feed stdin; commit messages go through a child process directly.
+    const { spawn } = await import('node:child_process');
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('git', args, { cwd: this.dir, stdio: ['pipe', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', (error) => reject(new StoreError(`git ${what} failed: ${error.message}`, { cause: error })));
+      child.on('close', (code) => {
+        if (code === 0) resolve();
+        else reject(new StoreError(`git ${what} failed in ${this.dir}: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}`));
+      });
+      child.stdin.end(input);
+    });
+  }
+
+  async hasCommits(): Promise<boolean> {
+    try {
+      await this.git.raw(['rev-parse', '--verify', '--quiet', 'HEAD']);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Commits touching a path (or all of them), newest first. */
+  async log(options: { paths?: string[]; since?: string; until?: string } = {}): Promise<CommitRecord[]> {
+    if (!(await this.hasCommits())) return [];
+    const args = ['log', LOG_FORMAT];
+    if (options.since !== undefined) args.push(`--since=${options.since}`);
+    if (options.until !== undefined) args.push(`--until=${options.until}`);
+    if (options.paths !== undefined) args.push('--', ...options.paths);
+    return parseLog(await this.run(args, 'log'));
+  }
+
+  /** A file's content at a revision (text). */
+  async showText(commit: string, path: string): Promise<string> {
+    return this.run(['show', `${commit}:${path}`], 'show');
+  }
+
+  async showBuffer(commit: string, path: string): Promise<Buffer> {
+    try {
+      return await this.git.showBuffer([`${commit}:${path}`]);
+    } catch (error) {
+      throw new StoreError(`git show ${commit}:${path} failed: ${firstLine(error)}`, { cause: error });
+    }
+  }
+
+  /** Resolve a commit id or unique prefix to a full id. */
+  async resolveCommit(rev: string): Promise<string> {
+    if (!/^[0-9a-f]{4,40}$/i.test(rev)) throw new UnknownRevisionError(`not a commit id: ${rev}`);
+    try {
+      return (await this.git.raw(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).trim();
+    } catch {
+      throw new UnknownRevisionError(`unknown or ambiguous commit: ${rev}`);
+    }
+  }
+
+  /** Paths under these directories that differ from HEAD (staged, unstaged or untracked). */
+  async dirtyPaths(dirs: string[]): Promise<string[]> {
+    const output = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...dirs], 'status');
+    return output
+      .split('\0')
+      .filter((entry) => entry.length > 3)
+      .map((entry) => entry.slice(3));
+  }
+
+  /** Put these directories back to HEAD: drop staged and unstaged changes and untracked files. */
+  async restore(dirs: string[]): Promise<void> {
+    const hasHead = await this.hasCommits();
+    if (hasHead) await this.run(['reset', '--quiet', 'HEAD', '--', ...dirs], 'reset');
+    // checkout fails on a pathspec HEAD does not have: restore only the directories it tracks.
+    const tracked = hasHead ? (await this.run(['ls-tree', '--name-only', 'HEAD', '--', ...dirs], 'ls-tree')).split('\n').filter(Boolean) : [];
+    if (tracked.length > 0) await this.run(['checkout', '--quiet', 'HEAD', '--', ...tracked], 'checkout');
+    await this.run(['clean', '--quiet', '-f', '-d', '--', ...dirs], 'clean');
+  }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.trim().split('\n')[0] ?? message;
+}

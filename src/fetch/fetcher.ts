@@ -5,7 +5,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import { isIP } from 'node:net';
 import path from 'node:path';
@@ -256,11 +256,11 @@ async function saveBody(
     throw error;
   }
 
-  let handle;
   const filePath = path.resolve(options.tempDir, `fetch-${randomBytes(12).toString('hex')}.part`);
+  let fileHandle: FileHandle;
   try {
     await mkdir(options.tempDir, { recursive: true });
-    handle = await open(filePath, 'wx');
+    fileHandle = await open(filePath, 'wx');
   } catch (error) {
     dropBody(body);
     throw new StoreError(`cannot create a temporary file in ${options.tempDir}: ${errorMessage(error)}`, { cause: error });
@@ -288,14 +288,15 @@ async function saveBody(
   }
   async function writeChunk(chunk: Buffer): Promise<void> {
     try {
-      await fileHandle.write(chunk);
+      for (let offset = 0; offset < chunk.length; ) {
+        offset += (await fileHandle.write(chunk, offset)).bytesWritten;
+      }
     } catch (error) {
       throw new StoreError(`cannot write a temporary file in ${options.tempDir}: ${errorMessage(error)}`, {
         cause: error,
       });
     }
   }
-  const fileHandle = handle;
   try {
     // Generator stages are fine at run time; the typings only know streams.
     const stages = [body, ...decoders, store] as unknown as NodeJS.ReadWriteStream[];

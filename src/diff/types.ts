@@ -11,7 +11,10 @@ export interface DiffOptions {
 /** One line of a hunk, as a unified diff shows it. */
 export interface HunkLine {
   op: 'context' | 'added' | 'removed';
+  /** The line without its '\n'. */
   text: string;
+  /** Set on the last line of a side that has no final newline (`\ No newline at end of file`). */
+  noNewline?: boolean | undefined;
 }
 
 /** A run of text inside a hunk; word mode splits changed lines into these. */

@@ -1,0 +1,287 @@
+// The diff engine: two normalized texts in, hunks and statistics out. Pure; no I/O.
+
+import type { DiffHunk, DiffOptions, DiffPart, DiffResult, DiffStats, HunkLine } from './types.js';
+import { diffSequences, internAll, type WorkBudget } from './line-diff.js';
+import { countWords, diffWords } from './words.js';
+
+export const DEFAULT_CONTEXT = 3;
+
+/** A text split into lines without their '\n'; `finalNewline` false when the last line lacks one. */
+export interface SplitText {
+  lines: string[];
+  finalNewline: boolean;
+}
+
+export function splitLines(text: string): SplitText {
+  if (text === '') return { lines: [], finalNewline: true };
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') {
+    lines.pop();
+    return { lines, finalNewline: true };
+  }
+  return { lines, finalNewline: false };
+}
+
+const PAGE_MARKER = /^--- page (\d+) ---$/;
+
+// Heading rule (deliberately simple; the first that matches wins):
+//   1. a keyword — Article, Art., Section, Chapter, Part, Annex, Appendix, Resolution,
+//      Recommendation (any case) — then whitespace and a number: digits (optionally one letter,
+//      "5a"), an upper-case Roman numeral ("IV") or a single capital ("Annex B"), followed by
+//      end of line or punctuation/space;
+//   2. "§ 12" / "§12";
+//   3. a short numbered heading (line ≤ 80 chars): "12." alone, or "12 Title" / "12. Title" /
+//      "3.2 Title", where the title starts with a capital (or an uncased letter: CJK, Arabic…)
+//      and does not end like a sentence (. , ; :). A bare "12" is not a heading: PDF text is full
+//      of bare page numbers.
+// Leading whitespace is ignored; the heading is reported trimmed, cut to 100 characters.
+const KEYWORD_HEADING = /^(?:article|art\.|section|chapter|part|annex|appendix|resolution|recommendation)\s+(?:\d+[A-Za-z]?|[IVXLC]+|[A-Z])(?=$|[\s.,:;)\-–—])/i;
+const KEYWORD_NUMERAL = /^\S+\s+(?:\d+[A-Za-z]?|[IVXLC]+|[A-Z])(?=$|[\s.,:;)\-–—])/;
+const SECTION_SIGN = /^§\s*\d/;
+const NUMBERED_HEADING = /^\d{1,3}(?:\.\d{1,3})*(\.?)(?:\s+([\p{Lu}\p{Lo}].*))?$/u;
+
+/** The heading text if `line` looks like a section/article heading (rule above), else undefined. */
+export function headingOf(line: string): string | undefined {
+  const t = line.trim();
+  if (t === '' || t.length > 200) return undefined;
+  const c = t.charCodeAt(0);
+  const isDigit = c >= 48 && c <= 57;
+  let ok = false;
+  if (isDigit) {
+    if (t.length <= 80) {
+      const m = NUMBERED_HEADING.exec(t);
+      if (m) ok = m[2] === undefined ? m[1] === '.' : !/[.,;:]$/.test(m[2]);
+    }
+  } else if (t.startsWith('§')) {
+    ok = SECTION_SIGN.test(t);
+  } else {
+    // Keyword any case, numeral case-sensitive ("Section civil" is not "Section CIVIL").
+    ok = KEYWORD_HEADING.test(t) && KEYWORD_NUMERAL.test(t);
+  }
+  return ok ? (t.length > 100 ? t.slice(0, 100) : t) : undefined;
+}
+
+/** Page number if `line` is a page marker (`--- page N ---`; a trailing '\r' is ignored). */
+export function pageMarkerOf(line: string): number | undefined {
+  if (!line.startsWith('--- page ')) return undefined;
+  const m = PAGE_MARKER.exec(line.endsWith('\r') ? line.slice(0, -1) : line);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Page markers and headings of one side, found once, in one pass, only when needed. */
+class SideIndex {
+  private pages: { idx: number; page: number }[] | undefined;
+  private headings: { idx: number; text: string }[] | undefined;
+  constructor(private readonly lines: readonly string[]) {}
+
+  /** Page of the nearest marker at or above line `idx`. */
+  pageAt(idx: number): number | undefined {
+    if (!this.pages) this.scan();
+    const hit = lastAtOrBefore(this.pages ?? [], idx);
+    return hit?.page;
+  }
+
+  /** Nearest heading strictly above line `idx`. */
+  headingAbove(idx: number): string | undefined {
+    if (!this.headings) this.scan();
+    const hit = lastAtOrBefore(this.headings ?? [], idx - 1);
+    return hit?.text;
+  }
+
+  private scan(): void {
+    const pages: { idx: number; page: number }[] = [];
+    const headings: { idx: number; text: string }[] = [];
+    for (let i = 0; i < this.lines.length; i++) {
+      const line = this.lines[i] as string;
+      const page = pageMarkerOf(line);
+      if (page !== undefined) {
+        pages.push({ idx: i, page });
+        continue;
+      }
+      const h = headingOf(line);
+      if (h !== undefined) headings.push({ idx: i, text: h });
+    }
+    this.pages = pages;
+    this.headings = headings;
+  }
+}
+
+function lastAtOrBefore<T extends { idx: number }>(sorted: readonly T[], idx: number): T | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as T).idx <= idx) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? sorted[lo - 1] : undefined;
+}
+
+/** A maximal run of changed lines: old [a0, a1) replaced by new [b0, b1). */
+interface Block {
+  a0: number;
+  a1: number;
+  b0: number;
+  b1: number;
+}
+
+function emptyStats(): DiffStats {
+  return { added: 0, removed: 0, linesAdded: 0, linesRemoved: 0, wordsAdded: 0, wordsRemoved: 0 };
+}
+
+export function diffTexts(oldText: string, newText: string, options: DiffOptions): DiffResult {
+  const mode = options.mode;
+  const rawContext = options.context ?? DEFAULT_CONTEXT;
+  const context = Number.isFinite(rawContext) && rawContext > 0 ? Math.floor(rawContext) : 0;
+  if (oldText === newText) return { mode, hunks: [], stats: emptyStats(), degraded: false };
+
+  const oldSide = splitLines(oldText);
+  const newSide = splitLines(newText);
+  const a = oldSide.lines;
+  const b = newSide.lines;
+  const n = a.length;
+  const m = b.length;
+
+  // A last line without '\n' differs from the same text with one (the patch must say so), so it
+  // is compared under a key no real line can have (real lines never contain '\n').
+  const keysA = oldSide.finalNewline || n === 0 ? a : [...a.slice(0, -1), '\n' + (a[n - 1] as string)];
+  const keysB = newSide.finalNewline || m === 0 ? b : [...b.slice(0, -1), '\n' + (b[m - 1] as string)];
+  const { ids, idCount } = internAll([keysA, keysB]);
+  const seq = diffSequences(ids[0] as Int32Array, ids[1] as Int32Array, idCount);
+  let degraded = seq.degraded;
+
+  const blocks: Block[] = [];
+  {
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+      if (i < n && j < m && seq.matchA[i] === j) {
+        i++;
+        j++;
+        continue;
+      }
+      const blk: Block = { a0: i, a1: i, b0: j, b1: j };
+      while (i < n && seq.matchA[i] === -1) i++;
+      while (j < m && seq.matchB[j] === -1) j++;
+      blk.a1 = i;
+      blk.b1 = j;
+      blocks.push(blk);
+    }
+  }
+
+  const noEolOld = (i: number): boolean => !oldSide.finalNewline && i === n - 1;
+  const noEolNew = (j: number): boolean => !newSide.finalNewline && j === m - 1;
+  const oldLineText = (i: number): string => (a[i] as string) + (noEolOld(i) ? '' : '\n');
+  const newLineText = (j: number): string => (b[j] as string) + (noEolNew(j) ? '' : '\n');
+  const joinOld = (i0: number, i1: number): string => {
+    let s = '';
+    for (let i = i0; i < i1; i++) s += oldLineText(i);
+    return s;
+  };
+  const joinNew = (j0: number, j1: number): string => {
+    let s = '';
+    for (let j = j0; j < j1; j++) s += newLineText(j);
+    return s;
+  };
+
+  const oldIndex = new SideIndex(a);
+  const newIndex = new SideIndex(b);
+  // One allowance for all word refinements of this call, so many blocks cannot add up.
+  // Sized in characters (tokens are fewer), a fraction of the line budget's per-element rate.
+  const wordBudget: WorkBudget = { remaining: 2_000_000 + 8 * (oldText.length + newText.length) };
+
+  const stats = emptyStats();
+  const hunks: DiffHunk[] = [];
+
+  let g = 0;
+  while (g < blocks.length) {
+    let h = g + 1;
+    while (h < blocks.length && (blocks[h] as Block).a0 - (blocks[h - 1] as Block).a1 <= 2 * context) h++;
+    const group = blocks.slice(g, h);
+    g = h;
+
+    const first = group[0] as Block;
+    const last = group[group.length - 1] as Block;
+    const pre = Math.min(context, first.a0);
+    const post = Math.min(context, n - last.a1);
+    const oldStartIdx = first.a0 - pre;
+    const newStartIdx = first.b0 - pre;
+    const oldCount = last.a1 + post - oldStartIdx;
+    const newCount = last.b1 + post - newStartIdx;
+
+    const lines: HunkLine[] = [];
+    const parts: DiffPart[] = [];
+    const push = (op: DiffPart['op'], text: string): void => {
+      if (text === '') return;
+      const prev = parts[parts.length - 1];
+      if (mode === 'word' && prev && prev.op === op) prev.text += text;
+      else parts.push({ op, text });
+    };
+    const addContext = (i0: number, i1: number, j0: number): void => {
+      for (let i = i0, j = j0; i < i1; i++, j++) {
+        const line: HunkLine = { op: 'context', text: a[i] as string };
+        if (noEolOld(i)) line.noNewline = true;
+        lines.push(line);
+        push('equal', oldLineText(i));
+      }
+    };
+
+    let ci = oldStartIdx;
+    let cj = newStartIdx;
+    for (const blk of group) {
+      addContext(ci, blk.a0, cj);
+      for (let i = blk.a0; i < blk.a1; i++) {
+        const line: HunkLine = { op: 'removed', text: a[i] as string };
+        if (noEolOld(i)) line.noNewline = true;
+        lines.push(line);
+      }
+      for (let j = blk.b0; j < blk.b1; j++) {
+        const line: HunkLine = { op: 'added', text: b[j] as string };
+        if (noEolNew(j)) line.noNewline = true;
+        lines.push(line);
+      }
+      stats.linesRemoved += blk.a1 - blk.a0;
+      stats.linesAdded += blk.b1 - blk.b0;
+
+      const removedText = joinOld(blk.a0, blk.a1);
+      const addedText = joinNew(blk.b0, blk.b1);
+      if (mode === 'word') {
+        // Refine only here, inside the changed block: unchanged text costs nothing.
+        const wd = diffWords(removedText, addedText, { budget: wordBudget });
+        if (wd.degraded) degraded = true;
+        for (const p of wd.parts) push(p.op, p.text);
+        stats.wordsAdded += wd.wordsAdded;
+        stats.wordsRemoved += wd.wordsRemoved;
+      } else {
+        for (let i = blk.a0; i < blk.a1; i++) push('removed', oldLineText(i));
+        for (let j = blk.b0; j < blk.b1; j++) push('added', newLineText(j));
+        stats.wordsRemoved += countWords(removedText);
+        stats.wordsAdded += countWords(addedText);
+      }
+      ci = blk.a1;
+      cj = blk.b1;
+    }
+    addContext(ci, last.a1 + post, cj);
+
+    // Page and heading of the first change, on the side where it is visible.
+    const side = first.a1 > first.a0 ? oldIndex : newIndex;
+    const at = first.a1 > first.a0 ? first.a0 : first.b0;
+    const hunk: DiffHunk = {
+      oldStart: oldCount > 0 ? oldStartIdx + 1 : oldStartIdx,
+      oldLines: oldCount,
+      newStart: newCount > 0 ? newStartIdx + 1 : newStartIdx,
+      newLines: newCount,
+      lines,
+      parts,
+    };
+    const page = side.pageAt(at);
+    if (page !== undefined) hunk.page = page;
+    const heading = side.headingAbove(at);
+    if (heading !== undefined) hunk.heading = heading;
+    hunks.push(hunk);
+  }
+
+  stats.added = mode === 'word' ? stats.wordsAdded : stats.linesAdded;
+  stats.removed = mode === 'word' ? stats.wordsRemoved : stats.linesRemoved;
+  return { mode, hunks, stats, degraded };
+}

@@ -1,0 +1,103 @@
+// Decides what a document is from its bytes first and its Content-Type second, never from its URL:
+// servers mislabel often (PDFs as application/octet-stream, HTML as text/plain), bytes don't lie.
+
+import type { DocumentKind } from './types.js';
+
+export interface DetectedKind {
+  kind: DocumentKind;
+  /** The media type decided on, lower case, without parameters. */
+  mediaType: string;
+}
+
+const SNIFF_WINDOW = 1024;
+
+// Tags that open real HTML documents and the fragments Open Terms Archive-like captures store.
+// Each must be followed by whitespace, `>` or `/` to count (so `<pre` is not `<p`).
+const HTML_OPENERS = [
+  '!doctype html', 'html', 'head', 'body', 'div', 'p', 'span', 'a', 'b', 'br', 'table', 'title', 'meta',
+  'link', 'script', 'style', 'iframe', 'font', 'section', 'article', 'main', 'header', 'footer', 'nav',
+  'ul', 'ol', 'form', 'img', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'center', 'pre', 'blockquote',
+];
+
+const HTML_MEDIA_TYPES = new Set(['text/html', 'application/xhtml+xml']);
+const PDF_MEDIA_TYPES = new Set(['application/pdf', 'application/x-pdf', 'application/acrobat']);
+// Types that say "the server does not know": worth sniffing for plain text.
+const UNLABELLED_MEDIA_TYPES = new Set(['', 'application/octet-stream', 'unknown/unknown', 'application/unknown', '*/*']);
+
+/** The lower-case `type/subtype` of a Content-Type value, '' when absent or malformed. */
+export function mediaTypeEssence(contentType: string | undefined): string {
+  if (contentType === undefined) return '';
+  const essence = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+*-]+$/.test(essence) ? essence : '';
+}
+
+export function detectKind(bytes: Uint8Array, contentType?: string): DetectedKind {
+  const declared = mediaTypeEssence(contentType);
+  const head = bytes.subarray(0, SNIFF_WINDOW);
+
+  if (hasPdfSignature(head)) return { kind: 'pdf', mediaType: 'application/pdf' };
+  if (looksLikeHtml(head)) {
+    return { kind: 'html', mediaType: declared === 'application/xhtml+xml' ? declared : 'text/html' };
+  }
+
+  if (HTML_MEDIA_TYPES.has(declared)) return { kind: 'html', mediaType: declared };
+  // Declared PDF without the signature: let the PDF extractor say what is wrong with it.
+  if (PDF_MEDIA_TYPES.has(declared)) return { kind: 'pdf', mediaType: 'application/pdf' };
+  if (declared.startsWith('text/')) return { kind: 'text', mediaType: declared };
+  if (UNLABELLED_MEDIA_TYPES.has(declared) && looksLikeText(head)) return { kind: 'text', mediaType: 'text/plain' };
+  return { kind: 'unknown', mediaType: declared === '' ? 'application/octet-stream' : declared };
+}
+
+function hasPdfSignature(head: Uint8Array): boolean {
+  // Some producers put junk (or a MacBinary header) before `%PDF-`; readers accept it within 1 KB.
+  return Buffer.from(head.buffer, head.byteOffset, head.byteLength).indexOf('%PDF-', 0, 'latin1') !== -1;
+}
+
+/** The first 1024 bytes as a string good enough for ASCII markers, whatever the BOM says. */
+function headAsText(head: Uint8Array): string {
+  if (head[0] === 0xff && head[1] === 0xfe) return new TextDecoder('utf-16le').decode(head.subarray(2));
+  if (head[0] === 0xfe && head[1] === 0xff) return new TextDecoder('utf-16be').decode(head.subarray(2));
+  const start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  return Buffer.from(head.buffer, head.byteOffset + start, head.byteLength - start).toString('latin1');
+}
+
+function looksLikeHtml(head: Uint8Array): boolean {
+  const text = headAsText(head);
+  let position = 0;
+  // Skip whitespace, comments, XML declarations and processing instructions before the first tag.
+  for (;;) {
+    while (position < text.length && isHtmlWhitespace(text.charCodeAt(position))) position++;
+    if (text.startsWith('<!--', position)) {
+      const end = text.indexOf('-->', position + 4);
+      if (end === -1) return false;
+      position = end + 3;
+    } else if (text.startsWith('<?', position)) {
+      const end = text.indexOf('>', position + 2);
+      if (end === -1) return false;
+      position = end + 1;
+    } else {
+      break;
+    }
+  }
+  if (text.charCodeAt(position) !== 0x3c /* < */) return false;
+  const rest = text.slice(position + 1, position + 1 + 20).toLowerCase();
+  return HTML_OPENERS.some((opener) => {
+    if (!rest.startsWith(opener)) return false;
+    const after = rest.charCodeAt(opener.length);
+    return Number.isNaN(after) || after === 0x3e /* > */ || after === 0x2f /* / */ || isHtmlWhitespace(after);
+  });
+}
+
+function isHtmlWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d;
+}
+
+/** WHATWG MIME sniffing's "binary data byte" test: control bytes other than whitespace and ESC mean binary. */
+function looksLikeText(head: Uint8Array): boolean {
+  if (head.length === 0) return false;
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return true;
+  for (const byte of head) {
+    if (byte <= 0x08 || byte === 0x0b || (byte >= 0x0e && byte <= 0x1a) || (byte >= 0x1c && byte <= 0x1f)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,71 @@
+// Normalized text is what gets committed and diffed, so two extractions of the same words must give
+// the same bytes whatever the producer did with spaces, line ends, ligatures or invisible characters.
+// Pure, deterministic and idempotent: normalizeText(normalizeText(x)) === normalizeText(x).
+
+/** The page marker line the PDF extractor writes and the diff stage relies on. */
+export const PAGE_MARKER = /^--- page \d+ ---$/;
+
+const LIGATURES: Record<string, string> = {
+  '\uFB00': 'ff',
+  '\uFB01': 'fi',
+  '\uFB02': 'fl',
+  '\uFB03': 'ffi',
+  '\uFB04': 'ffl',
+  '\uFB05': 'st', // ſt, which NFKC also folds to "st"
+  '\uFB06': 'st',
+};
+const LIGATURE_PATTERN = /[\uFB00-\uFB06]/g;
+
+const LINE_BREAKS = /\r\n?|[\v\f\u0085\u2028\u2029]/g;
+// Soft hyphen at a line end: the producer broke a word there, so the lines are one word.
+const SOFT_HYPHEN_BREAK = /\u00AD[ \t]*\n[ \t]*(?=\p{L})/gu;
+const INVISIBLES = /[\u00AD\u200B\u200C\u2060\uFEFF]/g;
+// ZWJ is kept only inside emoji sequences (👩‍💻), where removing it splits one glyph into two.
+const STRAY_ZWJ = /(?<!\p{Extended_Pictographic}(?:\uFE0F|[\u{1F3FB}-\u{1F3FF}])?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+const SPACES = /[\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000 ]+/g;
+
+// A line that ends in a hyphen after an all-lowercase fragment, not preceded by another word part
+// (so `state-of-the-` and `Self-` stay as they are).
+const HYPHENATED_END = /(?:^|[^\p{L}\p{N}\p{M}\-\u2010])\p{Ll}+[-\u2010]$/u;
+const STARTS_LOWERCASE = /^\p{Ll}/u;
+
+export function normalizeText(text: string): string {
+  const unified = text
+    .replace(LINE_BREAKS, '\n')
+    .replace(SOFT_HYPHEN_BREAK, '')
+    .replace(INVISIBLES, '')
+    .replace(STRAY_ZWJ, '')
+    .replace(LIGATURE_PATTERN, (ligature) => LIGATURES[ligature] ?? ligature)
+    .normalize('NFC');
+
+  const lines = unified.split('\n').map((line) => line.replace(SPACES, ' ').trim());
+  const joined = rejoinHyphenatedWords(lines);
+
+  const out: string[] = [];
+  for (const line of joined) {
+    if (line === '' && (out.length === 0 || out[out.length - 1] === '')) continue;
+    out.push(line);
+  }
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
+
+/** `regu-` + `lations are` → `regulations are`: the whole next line joins the broken word's line. */
+function rejoinHyphenatedWords(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    const previous = out[out.length - 1];
+    if (
+      previous !== undefined &&
+      STARTS_LOWERCASE.test(line) &&
+      HYPHENATED_END.test(previous) &&
+      !PAGE_MARKER.test(previous) &&
+      !PAGE_MARKER.test(line)
+    ) {
+      out[out.length - 1] = previous.slice(0, -1) + line;
+    } else {
+      out.push(line);
+    }
+  }
+  return out;
+}

@@ -137,7 +137,13 @@ export function diffSequences(
     // Myers needs at least D² work, and D ≥ N+M − 2·(elements that could match): skip it
     // outright when that alone exceeds its cap (dissimilar regions), instead of trying and failing.
     const dMin = N + M - 2 * Math.min(commonA, commonB);
-    const cap = Math.min(MYERS_MAX_WORK, MYERS_FLOOR + MYERS_FACTOR * (N + M), budget.remaining);
+    // Small regions get enough to always finish (≤ D² diagonals + (2D+1)·min(N,M) snake steps),
+    // so their diff is exactly minimal; larger ones a cap proportional to their size.
+    const size = N + M;
+    const cap = Math.min(
+      size <= small ? 2 * size * size + 2 * size + 16 : Math.min(MYERS_MAX_WORK, MYERS_FLOOR + MYERS_FACTOR * size),
+      budget.remaining,
+    );
     const tryMyers = (): boolean => {
       if (dMin * dMin > cap) return false;
       const work = myers(a, a0, a1, b, b0, b1, cap, match);
@@ -145,7 +151,7 @@ export function diffSequences(
       return work >= 0;
     };
 
-    // Small regions: exact minimal diff.
+    // Small regions: exact minimal diff (unless the budget is nearly spent).
     let myersTried = false;
     if (N + M <= small) {
       myersTried = true;

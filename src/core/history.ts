@@ -79,8 +79,9 @@ export async function documentVersions(repo: MirrorRepo, id: string): Promise<Ve
 /** Versions of every document recorded in a window (author dates), newest first. */
 export async function allVersions(repo: MirrorRepo, window: { since?: string; until?: string } = {}): Promise<Version[]> {
   // git filters by committer date, which is never earlier than the author date: a safe pre-filter.
-  const records = await repo.log({ paths: [META_DIR], since: window.since });
-  const since = window.since === undefined ? undefined : Date.parse(window.since);
+  const records = await repo.log({ paths: [META_DIR], since: window.since === undefined ? undefined : new Date(Math.floor(Date.parse(window.since) / 1000) * 1000).toISOString() });
+  // git keeps dates to the second: compare from the start of the second asked for.
+  const since = window.since === undefined ? undefined : Math.floor(Date.parse(window.since) / 1000) * 1000;
   const until = window.until === undefined ? undefined : Date.parse(window.until);
   return records
     .map(versionFromCommit)

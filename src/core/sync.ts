@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceConfig } from '../config/schema.js';
-import { DocumentError, errorMessage, type FailureClass } from '../errors.js';
+import { DocumentError, type FailureClass } from '../errors.js';
 import { extract } from '../extract/index.js';
 import { normalizeText } from '../extract/normalize.js';
 import type { Extraction } from '../extract/types.js';

@@ -30,6 +30,7 @@ const LOG_FORMAT = `--format=${RECORD}%H${FIELD}%aI${FIELD}%s${FIELD}%(trailers:
 
 /** Keep subjects on one line and readable whatever a document's title contains. */
 export function commitSubject(verb: string, title: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
   const clean = title.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
   const subject = `${verb} ${clean}`;
   return subject.length > 100 ? `${subject.slice(0, 99)}…` : subject;
@@ -70,12 +71,17 @@ export function parseLog(output: string): CommitRecord[] {
 
 export class MirrorRepo {
   readonly dir: string;
-  private readonly git: SimpleGit;
+  private client: SimpleGit | undefined;
   private identityArgs: string[] | undefined;
 
   constructor(dir: string) {
     this.dir = dir;
-    this.git = simpleGit({ baseDir: dir, maxConcurrentProcesses: 4, trimmed: false });
+  }
+
+  // Created on first use: simple-git refuses a directory that does not exist yet (before init).
+  private get git(): SimpleGit {
+    this.client ??= simpleGit({ baseDir: this.dir, maxConcurrentProcesses: 4, trimmed: false });
+    return this.client;
   }
 
   private async run(args: string[], what: string): Promise<string> {

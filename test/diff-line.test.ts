@@ -138,6 +138,17 @@ describe('diffLines', () => {
     assert.deepEqual(r.edits.map((e) => e.op), ['equal', 'delete', 'insert', 'equal']);
   });
 
+  it('small alphabet, few edits: K-gram anchors find them (no element is unique)', () => {
+    const rnd = prng(5);
+    const a = Array.from({ length: 20_000 }, () => 'abc'[Math.floor(rnd() * 3)] as string);
+    const b = a.slice();
+    for (let e = 0; e < 20; e++) b[Math.floor(rnd() * b.length)] = 'z';
+    const { edits, degraded } = diffLinesDetailed(a, b);
+    assert.deepEqual(replay(a, b, edits), b);
+    assert.equal(degraded, false);
+    assert.ok(changed(edits) <= 40, `changed ${changed(edits)}`);
+  });
+
   it('repetitive input does not blow up (histogram fallback)', () => {
     const a = Array.from({ length: 30_000 }, (_, i) => (i % 2 ? 'x' : 'y'));
     const b = Array.from({ length: 30_000 }, (_, i) => (i % 3 ? 'x' : 'y'));

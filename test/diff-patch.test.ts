@@ -262,6 +262,21 @@ describe('worst cases (shape and correctness; timing is for the bench)', () => {
     }
   });
 
+  it('one long line from a small vocabulary, 100 word edits: found exactly', () => {
+    const rnd = prng(12);
+    const vocab = Array.from({ length: 30 }, (_, i) => `w${i}`);
+    const words = Array.from({ length: 100_000 }, () => vocab[Math.floor(rnd() * vocab.length)] as string);
+    const edited = words.slice();
+    for (let e = 0; e < 100; e++) edited[e * 997 + 13] = `EDIT${e}`;
+    const a = words.join(' ') + '\n';
+    const b = edited.join(' ') + '\n';
+    const r = diffTexts(a, b, { mode: 'word' });
+    checkResult(a, b, r, 'long line');
+    assert.equal(r.degraded, false);
+    assert.equal(r.stats.wordsAdded, 100);
+    assert.equal(r.stats.wordsRemoved, 100);
+  });
+
   it('1 MB with 200 scattered word edits', () => {
     const a = makeText(1_000_000, 8);
     const rnd = prng(9);

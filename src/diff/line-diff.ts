@@ -6,8 +6,9 @@
 //   2. if no element occurs on both sides, the region is a plain replace (exact, and O(n));
 //   3. small regions get Myers (exact minimal diff, under a work cap);
 //   4. otherwise anchor on elements occurring once on each side (patience: the longest increasing
-//      run of those pairs), or, failing that, on the rarest common element (histogram-style),
-//      and recurse into the gaps with an explicit stack (no call-stack depth limit);
+//      run of those pairs), failing that on runs of K elements occurring once on each side (for
+//      small vocabularies), failing that on the rarest common element (histogram-style), and
+//      recurse into the gaps with an explicit stack (no call-stack depth limit);
 //   5. a global work budget, proportional to the input size, caps the total: once spent, the
 //      remaining regions are emitted as delete-all + insert-all (still a correct diff) and the
 //      result is flagged `degraded`.
@@ -184,7 +185,22 @@ export function diffSequences(
       continue;
     }
 
-    // Histogram-style fallback: the rarest common element, its k-th occurrence on each side
+    // No element is unique on both sides (small vocabularies: words, blank or repeated lines):
+    // runs of K elements usually are. Same patience step on K-grams.
+    let grams: { anchorsA: number[]; anchorsB: number[]; k: number } | undefined;
+    for (const k of GRAM_SIZES) {
+      if (N < k || M < k) break;
+      budget.remaining -= 4 * (N + M);
+      grams = gramAnchors(a, a0, a1, b, b0, b1, k);
+      if (grams) break;
+    }
+    if (grams) {
+      reset();
+      pushGaps(stack, a0, a1, b0, b1, grams.anchorsA, grams.anchorsB, match, grams.k);
+      continue;
+    }
+
+    // Last resort, histogram-style: the rarest common element, its k-th occurrence on each side
     // paired in order (valid: increasing on both sides), then recurse into the gaps.
     let bestId = -1;
     let bestCount = Infinity;
@@ -212,7 +228,10 @@ export function diffSequences(
   return { matchA, matchB, degraded };
 }
 
-/** Mark anchors as matches and push the regions between them (pushed last-first; order is irrelevant). */
+/**
+ * Mark anchors (runs of `len` equal elements starting at anchorsA[k] / anchorsB[k], increasing
+ * and non-overlapping) as matches and push the regions between them. Push order is irrelevant.
+ */
 function pushGaps(
   stack: number[],
   a0: number,
@@ -222,18 +241,85 @@ function pushGaps(
   anchorsA: number[],
   anchorsB: number[],
   match: (i: number, j: number) => void,
+  len = 1,
 ): void {
   let pa = a0;
   let pb = b0;
   for (let k = 0; k < anchorsA.length; k++) {
     const i = anchorsA[k] as number;
     const j = anchorsB[k] as number;
-    match(i, j);
+    for (let t = 0; t < len; t++) match(i + t, j + t);
     if (i > pa || j > pb) stack.push(pa, i, pb, j);
-    pa = i + 1;
-    pb = j + 1;
+    pa = i + len;
+    pb = j + len;
   }
   if (a1 > pa || b1 > pb) stack.push(pa, a1, pb, b1);
+}
+
+/** K-gram sizes tried, in order, when no single element is unique on both sides. */
+const GRAM_SIZES = [4, 16, 64];
+
+/**
+ * Patience on K-grams: runs of k elements occurring exactly once in each region (compared by a
+ * rolling hash, then verified), longest increasing chain, overlaps dropped. O(N+M) map work.
+ */
+function gramAnchors(
+  a: ArrayLike<number>,
+  a0: number,
+  a1: number,
+  b: ArrayLike<number>,
+  b0: number,
+  b1: number,
+  k: number,
+): { anchorsA: number[]; anchorsB: number[]; k: number } | undefined {
+  const P = 0x01000193;
+  let pk = 1; // P^(k-1)
+  for (let t = 1; t < k; t++) pk = Math.imul(pk, P);
+  // hash -> start position, or -1 once seen twice.
+  const scan = (s: ArrayLike<number>, s0: number, s1: number): Map<number, number> => {
+    const seen = new Map<number, number>();
+    let h = 0;
+    for (let t = 0; t < k; t++) h = (Math.imul(h, P) + (s[s0 + t] as number)) | 0;
+    for (let p = s0; ; p++) {
+      const prev = seen.get(h);
+      seen.set(h, prev === undefined ? p : -1);
+      if (p + k >= s1) break;
+      h = (Math.imul(h - Math.imul(s[p] as number, pk), P) + (s[p + k] as number)) | 0;
+    }
+    return seen;
+  };
+  const inA = scan(a, a0, a1);
+  const inB = scan(b, b0, b1);
+  const candA: number[] = [];
+  const candB: number[] = [];
+  for (const [h, j] of inB) {
+    if (j < 0) continue;
+    const i = inA.get(h);
+    if (i === undefined || i < 0) continue;
+    let same = true;
+    for (let t = 0; t < k && same; t++) same = a[i + t] === b[j + t];
+    if (same) {
+      candA.push(i);
+      candB.push(j);
+    }
+  }
+  if (candA.length === 0) return undefined;
+  // Map iteration is insertion order, i.e. increasing j: ready for the LIS on i.
+  const picked = longestIncreasing(candA);
+  const anchorsA: number[] = [];
+  const anchorsB: number[] = [];
+  let endA = -1;
+  let endB = -1;
+  for (const q of picked) {
+    const i = candA[q] as number;
+    const j = candB[q] as number;
+    if (i < endA || j < endB) continue;
+    anchorsA.push(i);
+    anchorsB.push(j);
+    endA = i + k;
+    endB = j + k;
+  }
+  return { anchorsA, anchorsB, k };
 }
 
 /** Indices of a longest strictly increasing subsequence of `seq` (patience sorting, O(k log k)). */

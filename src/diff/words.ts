@@ -46,7 +46,7 @@ export function countWords(text: string): number {
 export interface WordDiffOptions {
   /** Shared work allowance (see line-diff.ts). */
   budget?: WorkBudget | undefined;
-  /** More tokens than this on either side: show the block as one replace (default 100 000). */
+  /** More tokens than this on either side: show the block as one replace (default 1 000 000). */
   maxTokens?: number | undefined;
 }
 
@@ -59,7 +59,7 @@ export interface WordDiff {
   degraded: boolean;
 }
 
-const DEFAULT_MAX_TOKENS = 100_000;
+const DEFAULT_MAX_TOKENS = 1_000_000;
 
 /**
  * Word diff of `oldText` against `newText`. The parts satisfy:

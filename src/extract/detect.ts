@@ -11,13 +11,17 @@ export interface DetectedKind {
 
 const SNIFF_WINDOW = 1024;
 
-// Tags that open real HTML documents and the fragments Open Terms Archive-like captures store.
-// Each must be followed by whitespace, `>` or `/` to count (so `<pre` is not `<p`).
-const HTML_OPENERS = [
-  '!doctype html', 'html', 'head', 'body', 'div', 'p', 'span', 'a', 'b', 'br', 'table', 'title', 'meta',
-  'link', 'script', 'style', 'iframe', 'font', 'section', 'article', 'main', 'header', 'footer', 'nav',
-  'ul', 'ol', 'form', 'img', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'center', 'pre', 'blockquote',
+// Each opener must be followed by whitespace, `>` or `/` to count (so `<pre` is not `<p`).
+// Tags only a whole HTML document starts with:
+const DOCUMENT_OPENERS = ['!doctype html', 'html', 'head', 'body'];
+// Tags that also open fragments (Open Terms Archive-like captures are bare `<div>`s), but that Markdown
+// may start with too (`<p align="center">` READMEs): a declared Markdown type beats these.
+const FRAGMENT_OPENERS = [
+  'div', 'p', 'span', 'a', 'b', 'br', 'table', 'title', 'meta', 'link', 'script', 'style', 'iframe',
+  'font', 'section', 'article', 'main', 'header', 'footer', 'nav', 'ul', 'ol', 'form', 'img', 'h1', 'h2',
+  'h3', 'h4', 'h5', 'h6', 'center', 'pre', 'blockquote',
 ];
+const MARKDOWN_MEDIA_TYPES = new Set(['text/markdown', 'text/x-markdown']);
 
 const HTML_MEDIA_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const PDF_MEDIA_TYPES = new Set(['application/pdf', 'application/x-pdf', 'application/acrobat']);
@@ -36,7 +40,8 @@ export function detectKind(bytes: Uint8Array, contentType?: string): DetectedKin
   const head = bytes.subarray(0, SNIFF_WINDOW);
 
   if (hasPdfSignature(head)) return { kind: 'pdf', mediaType: 'application/pdf' };
-  if (looksLikeHtml(head)) {
+  const opener = htmlOpener(head);
+  if (opener === 'document' || (opener === 'fragment' && !MARKDOWN_MEDIA_TYPES.has(declared))) {
     return { kind: 'html', mediaType: declared === 'application/xhtml+xml' ? declared : 'text/html' };
   }
 
@@ -61,7 +66,8 @@ function headAsText(head: Uint8Array): string {
   return Buffer.from(head.buffer, head.byteOffset + start, head.byteLength - start).toString('latin1');
 }
 
-function looksLikeHtml(head: Uint8Array): boolean {
+/** Whether the bytes open with an HTML tag (after a BOM, whitespace, comments and `<?xml …?>`). */
+function htmlOpener(head: Uint8Array): 'document' | 'fragment' | undefined {
   const text = headAsText(head);
   let position = 0;
   // Skip whitespace, comments, XML declarations and processing instructions before the first tag.
@@ -69,23 +75,26 @@ function looksLikeHtml(head: Uint8Array): boolean {
     while (position < text.length && isHtmlWhitespace(text.charCodeAt(position))) position++;
     if (text.startsWith('<!--', position)) {
       const end = text.indexOf('-->', position + 4);
-      if (end === -1) return false;
+      if (end === -1) return undefined;
       position = end + 3;
     } else if (text.startsWith('<?', position)) {
       const end = text.indexOf('>', position + 2);
-      if (end === -1) return false;
+      if (end === -1) return undefined;
       position = end + 1;
     } else {
       break;
     }
   }
-  if (text.charCodeAt(position) !== 0x3c /* < */) return false;
+  if (text.charCodeAt(position) !== 0x3c /* < */) return undefined;
   const rest = text.slice(position + 1, position + 1 + 20).toLowerCase();
-  return HTML_OPENERS.some((opener) => {
-    if (!rest.startsWith(opener)) return false;
-    const after = rest.charCodeAt(opener.length);
+  const opens = (tag: string): boolean => {
+    if (!rest.startsWith(tag)) return false;
+    const after = rest.charCodeAt(tag.length);
     return Number.isNaN(after) || after === 0x3e /* > */ || after === 0x2f /* / */ || isHtmlWhitespace(after);
-  });
+  };
+  if (DOCUMENT_OPENERS.some(opens)) return 'document';
+  if (FRAGMENT_OPENERS.some(opens)) return 'fragment';
+  return undefined;
 }
 
 function isHtmlWhitespace(code: number): boolean {

@@ -1,0 +1,357 @@
+// HTML to plain text that keeps the page's block structure as lines, so a line diff reads like the
+// page: one line per paragraph, heading, list item or table row, a blank line between blocks.
+// One iterative walk over cheerio's domhandler tree (no repeated selector queries, no recursion that
+// a deeply nested page could overflow).
+
+import { load } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import { errorMessage, UsageError } from '../errors.js';
+import { decodeHtml } from './charset.js';
+import { EXTRACTOR_VERSIONS } from './index.js';
+import type { ExtractInput, Extraction } from './types.js';
+
+/** Elements whose content is never page text. */
+const DROPPED = new Set([
+  'head', 'script', 'style', 'noscript', 'template', 'svg', 'nav', 'iframe',
+  // Fallback text of embedded media ("your browser does not support video"), not content.
+  'object', 'embed', 'canvas', 'video', 'audio',
+]);
+
+/** Elements that stand on their own lines with a blank line around them. */
+const BLOCKS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'center', 'details', 'dialog', 'div', 'dl',
+  'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header',
+  'hgroup', 'hr', 'html', 'legend', 'main', 'p', 'section', 'summary', 'search',
+]);
+/** Blocks that take their own line but no blank line around them. */
+const LINE_BLOCKS = new Set(['dt', 'dd', 'caption', 'option']);
+const LISTS = new Set(['ul', 'ol', 'menu', 'dir']);
+const PREFORMATTED = new Set(['pre', 'listing', 'xmp', 'plaintext']);
+const CELLS = new Set(['td', 'th']);
+
+const HTML_WHITESPACE_RUN = /[ \t\n\f\r]+/g;
+
+export function extractHtml(input: ExtractInput): Extraction {
+  const { text: html, charset } = decodeHtml(input.bytes, input.contentType);
+  const $ = load(html);
+
+  const title = collapse($('head > title').first().text()) || collapse($('title').first().text()) || collapse($('h1').first().text());
+
+  for (const selector of input.remove ?? []) {
+    querySafely(selector, 'remove', () => $(selector).remove());
+  }
+  const root = $.root()[0];
+  const selected = input.select === undefined ? undefined : new Set<AnyNode>(querySafely(input.select, 'select', () => $(input.select).toArray()));
+
+  const text = root === undefined ? '' : htmlToText(root, selected);
+  return {
+    kind: 'html',
+    status: 'text',
+    text,
+    title: title === '' ? undefined : title,
+    charset,
+    extractor: EXTRACTOR_VERSIONS.html,
+    mediaType: 'text/html',
+  };
+}
+
+function querySafely<T>(selector: string, option: 'select' | 'remove', query: () => T): T {
+  try {
+    return query();
+  } catch (error) {
+    throw new UsageError(`invalid CSS selector in ${option}: ${JSON.stringify(selector)} (${errorMessage(error)})`, {
+      cause: error,
+      hint: `fix the ${option} selector of this document in leakmirror.yaml`,
+    });
+  }
+}
+
+function collapse(text: string): string {
+  return text.replace(HTML_WHITESPACE_RUN, ' ').trim();
+}
+
+function isElement(node: AnyNode): node is Element {
+  const type = node.type as string;
+  return type === 'tag' || type === 'script' || type === 'style';
+}
+
+/**
+ * The text of the tree under `root`. With `selected`, only the text inside those elements counts,
+ * each taken once (a match inside another match is part of the outer one), in document order.
+ */
+export function htmlToText(root: AnyNode, selected?: ReadonlySet<AnyNode>): string {
+  const walker = new Walker();
+  // Each entry is a node to enter, or (exit: true) an element to leave after its children.
+  // `inside`: whether the node is inside the selection (always true without one).
+  const stack: Array<{ node: AnyNode; exit: boolean; inside: boolean }> = [{ node: root, exit: false, inside: selected === undefined }];
+  while (stack.length > 0) {
+    const { node, exit, inside: parentCounts } = stack.pop() as { node: AnyNode; exit: boolean; inside: boolean };
+    if (exit) {
+      if (parentCounts && isElement(node)) walker.leave(node);
+      continue;
+    }
+    const explicitlySelected = selected?.has(node) ?? false;
+    const counts = parentCounts || explicitlySelected;
+    if (isElement(node)) {
+      // An element the user selected by name (say `nav`) is wanted even if we'd drop it otherwise.
+      if (DROPPED.has(node.name) && !explicitlySelected) continue;
+      if (counts) {
+        if (!parentCounts) walker.block(2); // each selected match is its own block
+        if (!walker.enter(node)) continue;
+      }
+      stack.push({ node, exit: true, inside: counts });
+    } else if ((node.type as string) === 'text') {
+      if (counts) walker.text((node as unknown as { data: string }).data);
+      continue;
+    } else if (!('children' in node)) {
+      continue; // comments, doctypes, processing instructions
+    }
+    const children = (node as { children: AnyNode[] }).children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child !== undefined) stack.push({ node: child, exit: false, inside: counts });
+    }
+  }
+  return walker.finish();
+}
+
+const ROW_GROUPS = new Set(['thead', 'tbody', 'tfoot']);
+
+/**
+ * A table used for page layout (a cell holds another table, or no row has two cells) is read as
+ * blocks; flattening its cells would put a whole page on one line. Looks at the table's own rows only.
+ */
+function isLayoutTable(table: Element): boolean {
+  let widestRow = 0;
+  const rows = table.children.filter(isElement).flatMap((child) =>
+    ROW_GROUPS.has(child.name) ? child.children.filter(isElement) : [child],
+  );
+  for (const row of rows) {
+    if (row.name !== 'tr') continue;
+    const cells = row.children.filter((cell): cell is Element => isElement(cell) && CELLS.has(cell.name));
+    widestRow = Math.max(widestRow, cells.length);
+    if (cells.some(containsTable)) return true;
+  }
+  return widestRow <= 1;
+}
+
+function containsTable(root: Element): boolean {
+  const stack: AnyNode[] = [...root.children];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (!isElement(node)) continue;
+    if (node.name === 'table') return true;
+    stack.push(...node.children);
+  }
+  return false;
+}
+
+/** Routes each element to the builder in force: the page's, or a table cell's while inside one. */
+class Walker {
+  private readonly builders: TextBuilder[] = [new TextBuilder(false)];
+  private readonly rows: string[][] = [];
+  /** For each open table, innermost last: whether it is read as a data table (rows and cells). */
+  private readonly dataTables: boolean[] = [];
+
+  private get inDataTable(): boolean {
+    return this.dataTables[this.dataTables.length - 1] ?? false;
+  }
+
+  private get builder(): TextBuilder {
+    return this.builders[this.builders.length - 1] as TextBuilder;
+  }
+
+  text(data: string): void {
+    this.builder.text(data);
+  }
+
+  block(gap: 1 | 2): void {
+    this.builder.block(gap);
+  }
+
+  /** Returns false when the element's children are to be skipped. */
+  enter(element: Element): boolean {
+    const name = element.name;
+    if (name === 'br') {
+      this.builder.lineBreak();
+      return false;
+    }
+    if (name === 'table') {
+      this.dataTables.push(!isLayoutTable(element));
+      this.builder.block(2);
+    } else if (!this.inDataTable && (name === 'tr' || CELLS.has(name))) {
+      this.builder.block(2);
+    } else if (CELLS.has(name) && this.rows.length > 0) {
+      this.builders.push(new TextBuilder(true));
+    } else if (name === 'tr') {
+      this.builder.block(1);
+      this.rows.push([]);
+    } else if (name === 'li') {
+      this.builder.startItem();
+    } else if (LISTS.has(name)) {
+      this.builder.block(2);
+      this.builder.listDepth++;
+    } else if (PREFORMATTED.has(name)) {
+      this.builder.block(2);
+      this.builder.preDepth++;
+    } else if (LINE_BLOCKS.has(name)) {
+      this.builder.block(1);
+    } else if (BLOCKS.has(name)) {
+      this.builder.block(2);
+    }
+    return true;
+  }
+
+  leave(element: Element): void {
+    const name = element.name;
+    if (name === 'table') {
+      this.dataTables.pop();
+      this.builder.block(2);
+    } else if (!this.inDataTable && (name === 'tr' || CELLS.has(name))) {
+      this.builder.block(2);
+    } else if (CELLS.has(name) && this.rows.length > 0 && this.builders.length > 1) {
+      const cell = (this.builders.pop() as TextBuilder).finish();
+      this.rows[this.rows.length - 1]?.push(cell);
+    } else if (name === 'tr') {
+      const cells = this.rows.pop() ?? [];
+      if (cells.some((cell) => cell !== '')) this.builder.line(cells.join(' | '));
+      this.builder.block(1);
+    } else if (name === 'li') {
+      this.builder.endItem();
+    } else if (LISTS.has(name)) {
+      this.builder.listDepth--;
+      this.builder.block(2);
+    } else if (PREFORMATTED.has(name)) {
+      this.builder.preDepth--;
+      this.builder.block(2);
+    } else if (LINE_BLOCKS.has(name)) {
+      this.builder.block(1);
+    } else if (BLOCKS.has(name)) {
+      this.builder.block(2);
+    }
+  }
+
+  finish(): string {
+    return (this.builders[0] as TextBuilder).finish();
+  }
+}
+
+/**
+ * Accumulates lines. `flat` builders (table cells) keep everything on one line: breaks become spaces.
+ * Gaps are requested, not written, so nested blocks don't pile up blank lines: 1 = new line,
+ * 2 = blank line before the next text.
+ */
+class TextBuilder {
+  listDepth = 0;
+  preDepth = 0;
+  private readonly lines: string[] = [];
+  private current = '';
+  private lineStarted = false;
+  private pendingGap = 0;
+  private itemMarker: string | undefined;
+  private readonly continuationPrefixes: string[] = [];
+
+  constructor(private readonly flat: boolean) {}
+
+  text(data: string): void {
+    if (this.preDepth > 0 && !this.flat) {
+      this.preformatted(data);
+      return;
+    }
+    let text = data.replace(HTML_WHITESPACE_RUN, ' ');
+    const startsLine = this.pendingGap > 0 || !this.lineStarted;
+    if (text.startsWith(' ') && (startsLine || this.current.endsWith(' '))) text = text.slice(1);
+    if (text === '') return;
+    this.ensureLine();
+    this.current += text;
+  }
+
+  /** A whole line written as is (a table row). */
+  line(text: string): void {
+    this.block(1);
+    this.text(text);
+    this.block(1);
+  }
+
+  block(gap: 1 | 2): void {
+    if (this.flat) {
+      if (this.lineStarted && !this.current.endsWith(' ')) this.current += ' ';
+      return;
+    }
+    const capped = this.listDepth > 0 ? 1 : gap;
+    if (capped > this.pendingGap) this.pendingGap = capped;
+  }
+
+  lineBreak(): void {
+    if (this.flat) {
+      this.block(1);
+    } else if (this.lineStarted) {
+      this.commit();
+    } else {
+      this.pushLine('');
+    }
+  }
+
+  /** Blank lines never lead and never come two in a row (a `<p>&nbsp;</p>` spacer is one). */
+  private pushLine(line: string): void {
+    if (line === '' && (this.lines.length === 0 || this.lines[this.lines.length - 1] === '')) return;
+    this.lines.push(line);
+  }
+
+  startItem(): void {
+    const depth = Math.max(this.listDepth, 1);
+    this.block(1);
+    this.itemMarker = `${'  '.repeat(depth - 1)}- `;
+    this.continuationPrefixes.push('  '.repeat(depth));
+  }
+
+  endItem(): void {
+    this.itemMarker = undefined;
+    this.continuationPrefixes.pop();
+    this.block(1);
+  }
+
+  finish(): string {
+    if (this.lineStarted) this.commit();
+    if (this.flat) return (this.lines[0] ?? '').trim();
+    while (this.lines.length > 0 && this.lines[this.lines.length - 1] === '') this.lines.pop();
+    return this.lines.length === 0 ? '' : `${this.lines.join('\n')}\n`;
+  }
+
+  private preformatted(data: string): void {
+    const segments = data.split('\n');
+    segments.forEach((segment, index) => {
+      if (index > 0) {
+        // An empty line inside <pre> is content: start (and end) it like any other line.
+        if (!this.lineStarted) this.ensureLine();
+        this.commit();
+      }
+      if (segment !== '') {
+        this.ensureLine();
+        this.current += segment;
+      }
+    });
+  }
+
+  private ensureLine(): void {
+    if (this.flat) {
+      this.lineStarted = true;
+      return;
+    }
+    if (this.pendingGap > 0) {
+      if (this.lineStarted) this.commit();
+      if (this.pendingGap === 2) this.pushLine('');
+      this.pendingGap = 0;
+    }
+    if (!this.lineStarted) {
+      this.current = this.itemMarker ?? this.continuationPrefixes[this.continuationPrefixes.length - 1] ?? '';
+      this.itemMarker = undefined;
+      this.lineStarted = true;
+    }
+  }
+
+  private commit(): void {
+    this.pushLine(this.current.trimEnd());
+    this.current = '';
+    this.lineStarted = false;
+  }
+}

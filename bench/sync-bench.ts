@@ -160,6 +160,18 @@ function commitCount(mirror: string): number {
   return Number(git(mirror, 'rev-list', '--count', 'HEAD')) || 0;
 }
 
+function commitRate(mirror: string, added: number): { firstTenth: number; lastTenth: number } | undefined {
+  if (added < 100) return undefined;
+  // Newest first; committer dates in seconds.
+  const times = git(mirror, 'log', `-${added}`, '--format=%ct').split('\n').map(Number).reverse();
+  const tenth = Math.floor(added / 10);
+  const rate = (slice: number[]): number => {
+    const span = (slice.at(-1) ?? 0) - (slice[0] ?? 0);
+    return Math.round((slice.length / Math.max(span, 1)) * 10) / 10;
+  };
+  return { firstTenth: rate(times.slice(0, tenth)), lastTenth: rate(times.slice(-tenth)) };
+}
+
 function diskUsageKiB(dir: string): number | undefined {
   const result = spawnSync('du', ['-sk', dir], { encoding: 'utf8', timeout: 60_000 });
   const kib = Number(result.stdout.split(/\s/)[0]);
@@ -191,7 +203,15 @@ interface StepResult {
   summary: Summary | undefined;
   expected: Partial<Summary>;
   commitsAdded: number;
+  /**
+   * Commits per second over the first and the last tenth of the commits this step added (committer
+   * dates, one-second resolution; only when it added at least 100): shows whether committing slows
+   * down as the mirror grows.
+   */
+  commitRate: { firstTenth: number; lastTenth: number } | undefined;
   server: ServerStats;
+  /** CPU time of this process (the corpus server) during the step, seconds. */
+  serverCpuS: number;
   /** The most common failure messages, if any document failed. */
   failures: Array<{ error: string; count: number }>;
   warnings: string[];
@@ -232,7 +252,9 @@ async function runSyncStep(
   const commitsBefore = commitCount(mirror);
   server.resetStats();
   console.error(`${step}: leakmirror ${args.join(' ')}  (serving ${server.revision})`);
+  const cpuBefore = process.cpuUsage();
   const run = await runCli(method, args, options.timeoutMs);
+  const cpu = process.cpuUsage(cpuBefore);
   const serverStats = server.stats();
   const commitsAdded = commitCount(mirror) - commitsBefore;
   const json = parseSyncJson(run.stdout);
@@ -278,7 +300,9 @@ async function runSyncStep(
     summary: json?.summary,
     expected,
     commitsAdded,
+    commitRate: commitRate(mirror, commitsAdded),
     server: serverStats,
+    serverCpuS: Math.round((cpu.user + cpu.system) / 1e4) / 100,
     failures: topFailures(json),
     warnings,
     stderrLines: run.stderr === '' ? 0 : run.stderr.trimEnd().split('\n').length,
@@ -387,6 +411,10 @@ async function main(): Promise<number> {
   console.log(table(rows));
   if (mirrorKiB !== undefined) console.log(`mirror after the run: ${mirrorCommits} commits, ${(mirrorKiB / 1024).toFixed(1)} MiB on disk`);
   for (const warning of setupWarnings) console.log(`WARNING (setup): ${warning}`);
+  for (const s of steps) {
+    const rate = s.commitRate === undefined ? '' : `; commits/s first tenth ${s.commitRate.firstTenth}, last tenth ${s.commitRate.lastTenth}`;
+    console.log(`${s.step}: server CPU ${s.serverCpuS.toFixed(1)} s, ${s.server.connections} connection(s), ${(s.server.bytesSent / 1048576).toFixed(1)} MiB sent${rate}`);
+  }
   for (const s of steps) {
     for (const warning of s.warnings) console.log(`WARNING (${s.step}): ${warning}`);
     for (const failure of s.failures) console.log(`  ${s.step}: ${failure.count} x ${failure.error}`);

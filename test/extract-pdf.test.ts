@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ExtractError, type FailureClass } from '../src/errors.js';
 import { extract, EXTRACTOR_VERSIONS } from '../src/extract/index.js';
@@ -114,5 +116,25 @@ describe('extract() routes PDFs by their bytes', () => {
 
   it('a zero-byte body served as application/pdf is bad content', async () => {
     await assert.rejects(extract({ bytes: new Uint8Array(0), contentType: 'application/pdf', url: 'https://example.org/a.pdf' }), failsWith('bad-content', /empty/));
+  });
+});
+
+describe('extractPdf determinism and versioning', () => {
+  it('parallel extractions give the same results as sequential ones', async () => {
+    const files = ['multicolumn/tracemonkey_2col_14p.pdf', 'nonlatin/multilang_en-ar-ru-zh-th-ja.pdf', 'scanned/scan_1p_jbig2_no-text-layer.pdf'].map(fixture);
+    const sequential = [];
+    for (const bytes of files) sequential.push(await extractPdf(bytes));
+    assert.deepEqual(await Promise.all(files.map((bytes) => extractPdf(bytes))), sequential);
+  });
+
+  it('the extractor string names the installed pdf-parse (bump it with the dependency)', () => {
+    let directory = path.dirname(createRequire(import.meta.url).resolve('pdf-parse'));
+    while (!existsSync(path.join(directory, 'package.json')) || !/"name":\s*"pdf-parse"/.test(readFileSync(path.join(directory, 'package.json'), 'utf8'))) {
+      const parent = path.dirname(directory);
+      assert.notEqual(parent, directory, 'pdf-parse package.json not found');
+      directory = parent;
+    }
+    const { version } = JSON.parse(readFileSync(path.join(directory, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(EXTRACTOR_VERSIONS.pdf, `pdf-parse@${version}`);
   });
 });

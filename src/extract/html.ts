@@ -4,7 +4,7 @@
 // a deeply nested page could overflow).
 
 import { load } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import type { AnyNode, Element, ParentNode, Text } from 'domhandler';
 import { errorMessage, UsageError } from '../errors.js';
 import { decodeHtml } from './charset.js';
 import { EXTRACTOR_VERSIONS } from './index.js';
@@ -70,9 +70,18 @@ function collapse(text: string): string {
   return text.replace(HTML_WHITESPACE_RUN, ' ').trim();
 }
 
+// domhandler's node types are string enums; compare their values, not the enum (a value import).
 function isElement(node: AnyNode): node is Element {
   const type = node.type as string;
   return type === 'tag' || type === 'script' || type === 'style';
+}
+
+function isText(node: AnyNode): node is Text {
+  return (node.type as string) === 'text';
+}
+
+function hasChildren(node: AnyNode): node is ParentNode {
+  return 'children' in node;
 }
 
 /**
@@ -81,38 +90,45 @@ function isElement(node: AnyNode): node is Element {
  */
 export function htmlToText(root: AnyNode, selected?: ReadonlySet<AnyNode>): string {
   const walker = new Walker();
-  // Each entry is a node to enter, or (exit: true) an element to leave after its children.
-  // `inside`: whether the node is inside the selection (always true without one).
-  const stack: Array<{ node: AnyNode; exit: boolean; inside: boolean }> = [{ node: root, exit: false, inside: selected === undefined }];
-  while (stack.length > 0) {
-    const { node, exit, inside: parentCounts } = stack.pop() as { node: AnyNode; exit: boolean; inside: boolean };
+  // Each entry is a node to enter, or (exit) an element to leave once its children are done.
+  // `inside`: whether the node is within the selection (always, without one).
+  const stack: StackEntry[] = [{ node: root, exit: false, inside: selected === undefined }];
+  for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
+    const { node, exit, inside } = entry;
     if (exit) {
-      if (parentCounts && isElement(node)) walker.leave(node);
+      if (inside && isElement(node)) walker.leave(node);
       continue;
     }
-    const explicitlySelected = selected?.has(node) ?? false;
-    const counts = parentCounts || explicitlySelected;
+    const isMatch = selected?.has(node) ?? false;
+    const nodeInside = inside || isMatch;
+    if (isText(node)) {
+      if (nodeInside) walker.text(node.data);
+      continue;
+    }
     if (isElement(node)) {
       // An element the user selected by name (say `nav`) is wanted even if we'd drop it otherwise.
-      if (DROPPED.has(node.name) && !explicitlySelected) continue;
-      if (counts) {
-        if (!parentCounts) walker.block(2); // each selected match is its own block
+      if (DROPPED.has(node.name) && !isMatch) continue;
+      if (nodeInside) {
+        if (!inside) walker.block(2); // each selected match is its own block
         if (!walker.enter(node)) continue;
       }
-      stack.push({ node, exit: true, inside: counts });
-    } else if ((node.type as string) === 'text') {
-      if (counts) walker.text((node as unknown as { data: string }).data);
-      continue;
-    } else if (!('children' in node)) {
+      stack.push({ node, exit: true, inside: nodeInside });
+    } else if (!hasChildren(node)) {
       continue; // comments, doctypes, processing instructions
     }
-    const children = (node as { children: AnyNode[] }).children;
+    const children = (node as ParentNode).children;
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i];
-      if (child !== undefined) stack.push({ node: child, exit: false, inside: counts });
+      if (child !== undefined) stack.push({ node: child, exit: false, inside: nodeInside });
     }
   }
   return walker.finish();
+}
+
+interface StackEntry {
+  node: AnyNode;
+  exit: boolean;
+  inside: boolean;
 }
 
 const ROW_GROUPS = new Set(['thead', 'tbody', 'tfoot']);

@@ -52,7 +52,10 @@ export async function extractPdf(bytes: Uint8Array): Promise<Extraction> {
     const info = await parser.getInfo();
     const result = await parser.getText();
     const pages = [...result.pages].sort((a, b) => a.num - b.num);
-    const pageTexts = pages.map((page) => page.text.replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, ' ').trim());
+    const pageTexts = pages.map((page) => ({
+      num: page.num,
+      text: page.text.replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, ' ').trim(),
+    }));
     const base = {
       kind: 'pdf' as const,
       pages: info.total,
@@ -60,11 +63,11 @@ export async function extractPdf(bytes: Uint8Array): Promise<Extraction> {
       extractor: EXTRACTOR_VERSIONS.pdf,
       mediaType: 'application/pdf',
     };
-    if (pageTexts.every((text) => text === '')) {
+    if (pageTexts.every((page) => page.text === '')) {
       await assertPagesAreReal(bytes);
       return { ...base, status: 'needs-ocr', text: '' };
     }
-    const text = pageTexts.map((pageText, index) => (pageText === '' ? pageMarker(index + 1) : `${pageMarker(index + 1)}\n${pageText}`)).join('\n\n');
+    const text = pageTexts.map((page) => (page.text === '' ? pageMarker(page.num) : `${pageMarker(page.num)}\n${page.text}`)).join('\n\n');
     return { ...base, status: 'text', text: `${text}\n` };
   } catch (error) {
     throw asExtractError(error);

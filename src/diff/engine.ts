@@ -187,8 +187,9 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
   const oldIndex = new SideIndex(a);
   const newIndex = new SideIndex(b);
   // One allowance for all word refinements of this call, so many blocks cannot add up.
-  // Sized in characters (tokens are fewer), a fraction of the line budget's per-element rate.
-  const wordBudget: WorkBudget = { remaining: 2_000_000 + 8 * (oldText.length + newText.length) };
+  // Sized in characters: at 2 characters a token ("w1 w2") that is 40 units a token, the
+  // line-level rate (a unit is roughly 8 ns).
+  const wordBudget: WorkBudget = { remaining: 2_000_000 + 20 * (oldText.length + newText.length) };
 
   const stats = emptyStats();
   const hunks: DiffHunk[] = [];

@@ -190,7 +190,7 @@ export function diffSequences(
     let grams: { anchorsA: number[]; anchorsB: number[]; k: number } | undefined;
     for (const k of GRAM_SIZES) {
       if (N < k || M < k) break;
-      budget.remaining -= 4 * (N + M);
+      budget.remaining -= 16 * (N + M); // hash-map work: dearer than typed-array counting
       grams = gramAnchors(a, a0, a1, b, b0, b1, k);
       if (grams) break;
     }
@@ -348,9 +348,16 @@ export function longestIncreasing(seq: readonly number[]): number[] {
 }
 
 /**
+ * Scratch for Myers' V snapshots, reused across calls (all of this is synchronous): snapshot d
+ * holds diagonals -d..d, 2d+1 entries, so it starts at d² and the first D+1 fit in (D+1)².
+ * Per-call slices were the main garbage in the worst cases.
+ */
+let traceScratch = new Int32Array(1 << 16);
+
+/**
  * Myers' O((N+M)·D) greedy diff on a[a0..a1) vs b[b0..b1), recording matches.
  * Returns the work spent, or -1 (and records nothing) if it would exceed `maxWork`.
- * Keeps one V snapshot per d for the backtrack: memory O(D²), bounded by maxWork.
+ * Keeps every V snapshot for the backtrack: memory O(D²), and D² ≤ work ≤ maxWork.
  */
 function myers(
   a: ArrayLike<number>,
@@ -367,9 +374,14 @@ function myers(
   const max = N + M;
   const off = max + 1;
   const v = new Int32Array(2 * max + 3);
-  const trace: Int32Array[] = [];
   let work = 0;
   for (let d = 0; d <= max; d++) {
+    if ((d + 1) * (d + 1) > traceScratch.length) {
+      const bigger = new Int32Array(Math.max(traceScratch.length * 2, (d + 1) * (d + 1)));
+      bigger.set(traceScratch.subarray(0, d * d));
+      traceScratch = bigger;
+    }
+    let found = false;
     for (let k = -d; k <= d; k += 2) {
       let x: number;
       if (k === -d || (k !== d && (v[off + k - 1] as number) < (v[off + k + 1] as number))) x = v[off + k + 1] as number;
@@ -382,26 +394,29 @@ function myers(
       }
       v[off + k] = x;
       if (x >= N && y >= M) {
-        trace.push(v.slice(off - d, off + d + 1));
-        backtrack(trace, N, M, d, (x0, y0) => match(a0 + x0, b0 + y0));
-        return work;
+        found = true;
+        break;
       }
     }
-    trace.push(v.slice(off - d, off + d + 1));
+    traceScratch.set(v.subarray(off - d, off + d + 1), d * d);
+    if (found) {
+      backtrack(traceScratch, N, M, d, (x0, y0) => match(a0 + x0, b0 + y0));
+      return work;
+    }
     work += 2 * d + 1;
     if (work > maxWork) return -1;
   }
   return work; // unreachable: d = N+M always reaches the corner
 }
 
-function backtrack(trace: Int32Array[], N: number, M: number, D: number, onMatch: (x: number, y: number) => void): void {
+function backtrack(trace: Int32Array, N: number, M: number, D: number, onMatch: (x: number, y: number) => void): void {
   let x = N;
   let y = M;
-  // trace[d][k + d] = furthest x on diagonal k after step d.
+  // Snapshot d starts at d²; diagonal k is at d² + k + d.
   for (let d = D; d > 0; d--) {
-    const prevV = trace[d - 1] as Int32Array;
+    const base = (d - 1) * (d - 1) + d - 1;
+    const at = (kk: number): number => trace[base + kk] as number;
     const k = x - y;
-    const at = (kk: number): number => prevV[kk + d - 1] as number;
     const down = k === -d || (k !== d && at(k - 1) < at(k + 1));
     const prevK = down ? k + 1 : k - 1;
     const prevX = at(prevK);

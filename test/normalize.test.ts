@@ -21,6 +21,7 @@ const cases: Array<[name: string, input: string, expected: string]> = [
   ['tabs become spaces', 'a\tb\t\tc', 'a b c\n'],
   ['collapses runs of spaces', 'a    b  c', 'a b c\n'],
   ['trims each line', '  a  \n\t b \t', 'a\nb\n'],
+  ['keeps the indentation of nested list items', '- a\n  - b\n\t- c\n  -d', '- a\n  - b\n  - c\n-d\n'],
   ['at most one blank line in a row', 'a\n\n\n\nb\n \n\t\n\nc', 'a\n\nb\n\nc\n'],
   ['form feed and Unicode line separators break lines', 'a\fb\u2028c\u2029d\u0085e', 'a\nb\nc\nd\ne\n'],
   ['rejoins a lowercase word broken by a hyphen', 'the regu-\nlations apply\nhere', 'the regulations apply\nhere\n'],

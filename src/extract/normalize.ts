@@ -38,7 +38,7 @@ export function normalizeText(text: string): string {
     .replace(LIGATURE_PATTERN, (ligature) => LIGATURES[ligature] ?? ligature)
     .normalize('NFC');
 
-  const lines = unified.split('\n').map((line) => line.replace(SPACES, ' ').trim());
+  const lines = unified.split('\n').map(normalizeLine);
   const joined = rejoinHyphenatedWords(lines);
 
   const out: string[] = [];
@@ -48,6 +48,14 @@ export function normalizeText(text: string): string {
   }
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
+
+// Nested list items (`  - item`) keep their indentation: it is the only trace of the nesting.
+const LIST_INDENT = /^[ \t]+(?=- )/;
+
+function normalizeLine(line: string): string {
+  const indent = LIST_INDENT.exec(line)?.[0].replace(/\t/g, '  ') ?? '';
+  return indent + line.replace(SPACES, ' ').trim();
 }
 
 /** `regu-` + `lations are` → `regulations are`: the whole next line joins the broken word's line. */

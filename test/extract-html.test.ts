@@ -64,8 +64,8 @@ describe('extractHtml block structure', () => {
     it(name, () => assert.equal(textOf(html), expected));
   }
 
-  it('normalization then drops the list indentation along with every leading space (as specified)', () => {
-    assert.equal(normalizeText(textOf('<ul><li>a<ul><li>b</li></ul></li></ul>')), '- a\n- b\n');
+  it('normalization keeps the indentation of nested list items', () => {
+    assert.equal(normalizeText(textOf('<ul><li>a<ul><li>b</li></ul></li></ul>')), '- a\n  - b\n');
   });
 
   it('survives very deep nesting (no recursion)', () => {

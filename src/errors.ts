@@ -80,6 +80,8 @@ export class LockError extends FatalError {}
 export type FailureClass =
   | 'bad-url'
   | 'blocked-address'
+  | 'blocked-by-robots'
+  | 'blocked-redirect'
   | 'dns'
   | 'connect'
   | 'timeout'

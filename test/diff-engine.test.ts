@@ -202,6 +202,9 @@ describe('diffTexts: table', () => {
     const neu = L(...ten.slice(0, 5), 'new', ...ten.slice(5));
     assert.deepEqual(diffTexts(old, neu, { mode: 'line', context: 0 }).hunks.map(headerOf), ['-5,0 +6,1']);
     assert.deepEqual(diffTexts(old, neu, { mode: 'line', context: 1 }).hunks.map(headerOf), ['-5,2 +5,3']);
+    assert.deepEqual(diffTexts(old, neu, { mode: 'line', context: Infinity }).hunks.map(headerOf), ['-1,10 +1,11']);
+    assert.deepEqual(diffTexts(old, neu, { mode: 'line', context: NaN }).hunks.map(headerOf), ['-3,6 +3,7']);
+    assert.deepEqual(diffTexts(old, neu, { mode: 'line', context: -2 }).hunks.map(headerOf), ['-5,0 +6,1']);
     // Deletion with no context: the new side is empty and starts at the line before.
     assert.deepEqual(diffTexts(old, L(...ten.slice(0, 4), ...ten.slice(5)), { mode: 'line', context: 0 }).hunks.map(headerOf), [
       '-5,1 +4,0',

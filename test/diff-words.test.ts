@@ -41,6 +41,9 @@ describe('tokenize', () => {
     assert.equal(isWordToken('👍'), false);
     assert.equal(countWords('The cat, the hat — and 2 dogs.'), 7);
     assert.equal(countWords('成员国'), 3);
+    // countWords takes a shortcut; it must agree with the tokenizer.
+    const mixed = 'Héllo, wörld! cafe\u0301 中文字 日本語のテキスト 👍🏽 1\uFE0F\u20E3 👨‍👩‍👧 مرحبا بالعالم كَتَبَ 5a ﷺ ー abc漢字def \u0301x ไทย';
+    assert.equal(countWords(mixed), tokenize(mixed).filter(isWordToken).length);
   });
 });
 

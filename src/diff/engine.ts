@@ -132,7 +132,9 @@ function emptyStats(): DiffStats {
 export function diffTexts(oldText: string, newText: string, options: DiffOptions): DiffResult {
   const mode = options.mode;
   const rawContext = options.context ?? DEFAULT_CONTEXT;
-  const context = Number.isFinite(rawContext) && rawContext > 0 ? Math.floor(rawContext) : 0;
+  // Infinity shows the whole text as one hunk; NaN falls back to the default; negatives are 0.
+  const context =
+    rawContext === Infinity ? Number.MAX_SAFE_INTEGER : Number.isFinite(rawContext) ? Math.max(0, Math.floor(rawContext)) : DEFAULT_CONTEXT;
   if (oldText === newText) return { mode, hunks: [], stats: emptyStats(), degraded: false };
 
   const oldSide = splitLines(oldText);

@@ -48,7 +48,8 @@ export interface SequenceDiff {
   degraded: boolean;
 }
 
-/** Default budget: a fixed floor plus a multiple of the input size (units ≈ element ops). */
+/** Default budget: a fixed floor plus a multiple of the input size. A unit is about one typed-array
+ * element operation, roughly 8 ns on the reference machine, so this is ~30 ms + 0.3 µs an element. */
 export function defaultBudget(n: number, m: number): WorkBudget {
   return { remaining: 4_000_000 + 40 * (n + m) };
 }
@@ -64,7 +65,7 @@ const MYERS_FACTOR = 32;
 
 /**
  * Diff two sequences of small non-negative integer ids (ids < idCount).
- * Intern strings to ids first (see `internLines`).
+ * Intern strings to ids first (see `internAll`).
  */
 export function diffSequences(
   a: ArrayLike<number>,

@@ -172,6 +172,35 @@ function commitRate(mirror: string, added: number): { firstTenth: number; lastTe
   return { firstTenth: rate(times.slice(0, tenth)), lastTenth: rate(times.slice(-tenth)) };
 }
 
+/**
+ * git commit starts `git gc --auto` when loose objects pile up (about 6,700 by default, i.e. after
+ * some 600 documents), and that gc detaches into the background. Wait for it (its .git/gc.pid) before
+ * the next step, so one step's housekeeping is not billed to the next; returns the time waited.
+ */
+async function waitForBackgroundGc(mirror: string, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  const pidFile = join(mirror, '.git', 'gc.pid');
+  while (performance.now() - started < timeoutMs) {
+    const running = await access(pidFile).then(
+      () => true,
+      () => false,
+    );
+    if (!running) break;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  }
+  return Math.round(performance.now() - started);
+}
+
+/** Loose and packed objects of the mirror's repository (git count-objects -v). */
+function objectCounts(mirror: string): { loose: number; packed: number; packs: number } {
+  const fields = new Map(
+    git(mirror, 'count-objects', '-v')
+      .split('\n')
+      .map((line) => line.split(': ') as [string, string]),
+  );
+  return { loose: Number(fields.get('count') ?? 0), packed: Number(fields.get('in-pack') ?? 0), packs: Number(fields.get('packs') ?? 0) };
+}
+
 function diskUsageKiB(dir: string): number | undefined {
   const result = spawnSync('du', ['-sk', dir], { encoding: 'utf8', timeout: 60_000 });
   const kib = Number(result.stdout.split(/\s/)[0]);
@@ -203,6 +232,10 @@ interface StepResult {
   summary: Summary | undefined;
   expected: Partial<Summary>;
   commitsAdded: number;
+  /** Time spent before the step waiting for a background `git gc --auto` left by the previous one. */
+  gcWaitMs: number;
+  /** The mirror's objects right after the step (a pack appearing during cold means an auto gc ran). */
+  objects: { loose: number; packed: number; packs: number };
   /**
    * Commits per second over the first and the last tenth of the commits this step added (committer
    * dates, one-second resolution; only when it added at least 100): shows whether committing slows
@@ -249,6 +282,7 @@ async function runSyncStep(
     step === 'cold' ? { new: n, changed: 0, unchanged: 0, failed: 0 } : step === 'warm' ? { new: 0, changed: 0, unchanged: n, failed: 0 } : { new: 0, changed: edited, unchanged: n - edited, failed: 0 };
   const args = ['-C', mirror, 'sync', '--allow-private-network', '--delay', '0', '--concurrency', String(options.concurrency), '--json'];
 
+  const gcWaitMs = await waitForBackgroundGc(mirror, 5 * 60_000);
   const commitsBefore = commitCount(mirror);
   server.resetStats();
   console.error(`${step}: leakmirror ${args.join(' ')}  (serving ${server.revision})`);
@@ -300,6 +334,8 @@ async function runSyncStep(
     summary: json?.summary,
     expected,
     commitsAdded,
+    gcWaitMs,
+    objects: objectCounts(mirror),
     commitRate: commitRate(mirror, commitsAdded),
     server: serverStats,
     serverCpuS: Math.round((cpu.user + cpu.system) / 1e4) / 100,
@@ -387,6 +423,7 @@ async function main(): Promise<number> {
     await server.close();
   }
 
+  await waitForBackgroundGc(mirror, 5 * 60_000).catch(() => 0);
   const mirrorKiB = diskUsageKiB(mirror);
   const mirrorCommits = commitCount(mirror);
   if (options.keep) console.error(`mirror kept: ${mirror}`);
@@ -413,7 +450,9 @@ async function main(): Promise<number> {
   for (const warning of setupWarnings) console.log(`WARNING (setup): ${warning}`);
   for (const s of steps) {
     const rate = s.commitRate === undefined ? '' : `; commits/s first tenth ${s.commitRate.firstTenth}, last tenth ${s.commitRate.lastTenth}`;
-    console.log(`${s.step}: server CPU ${s.serverCpuS.toFixed(1)} s, ${s.server.connections} connection(s), ${(s.server.bytesSent / 1048576).toFixed(1)} MiB sent${rate}`);
+    const gc = s.gcWaitMs >= 100 ? `; waited ${(s.gcWaitMs / 1000).toFixed(1)} s for a background git gc first` : '';
+    const objects = `; git objects after: ${s.objects.loose} loose, ${s.objects.packed} in ${s.objects.packs} pack(s)`;
+    console.log(`${s.step}: server CPU ${s.serverCpuS.toFixed(1)} s, ${s.server.connections} connection(s), ${(s.server.bytesSent / 1048576).toFixed(1)} MiB sent${rate}${gc}${objects}`);
   }
   for (const s of steps) {
     for (const warning of s.warnings) console.log(`WARNING (${s.step}): ${warning}`);

@@ -43,6 +43,8 @@ export interface SyncResult {
   documents: DocumentReport[];
   summary: SyncSummary;
   dryRun: boolean;
+  /** The run was stopped by its signal: the documents not reported were not looked at. */
+  interrupted: boolean;
   startedAt: string;
   finishedAt: string;
 }
@@ -67,6 +69,8 @@ export interface SyncOptions {
   onEvent?: ((event: SyncEvent) => void) | undefined;
   /** Injected DNS resolution (tests). */
   lookup?: LookupFunction | undefined;
+  /** Stop starting documents once aborted; those in progress finish and are recorded. */
+  signal?: AbortSignal | undefined;
 }
 
 interface PlannedDocument {
@@ -94,7 +98,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     if (lock?.tookOverFrom !== undefined) {
       emit({ type: 'warning', message: `took over a stale lock left by process ${lock.tookOverFrom.pid} (${lock.tookOverFrom.command})` });
     }
-    if (!dryRun) await recoverWorkTree(mirror, scratch, emit);
+    if (!dryRun) await recoverWorkTree(mirror, scratch, emit, lock?.tookOverFrom !== undefined);
 
     const fetcher = createFetcher({
       tempDir: scratch,
@@ -133,6 +137,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       const takenIds = new Set(existing.map((meta) => meta.id));
 
       for (const source of sources) {
+        if (options.signal?.aborted === true) break;
         const known = existing.filter((meta) => meta.source === source.name);
         const discovery = await discover(source, fetcherFor(source), politely);
         if (discovery.error !== undefined) {
@@ -170,6 +175,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       let done = 0;
       const total = planned.length;
       await mapPool(planned, concurrency, async (doc) => {
+        if (options.signal?.aborted === true) return;
         const report = await processDocument(doc, {
           fetcher: fetcherFor(doc.source),
           politely,
@@ -183,7 +189,14 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       });
 
       reports.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return { documents: reports, summary: summarize(reports), dryRun, startedAt, finishedAt: new Date().toISOString() };
+      return {
+        documents: reports,
+        summary: summarize(reports),
+        dryRun,
+        interrupted: options.signal?.aborted === true,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      };
     } finally {
       await fetcher.close();
       if (privateFetcher !== fetcher) await privateFetcher.close();
@@ -204,8 +217,10 @@ export function summarize(reports: readonly DocumentReport[]): SyncSummary {
  * Undo what a crashed run left: uncommitted changes under the document trees (complete files, since
  * writes are atomic, but not recorded) and temporary files. The next fetch records them properly.
  */
-async function recoverWorkTree(mirror: Mirror, scratch: string, emit: (event: SyncEvent) => void): Promise<void> {
+async function recoverWorkTree(mirror: Mirror, scratch: string, emit: (event: SyncEvent) => void, previousRunDied: boolean): Promise<void> {
   await rm(scratch, { recursive: true, force: true });
+  const removed = await mirror.repo.removeStaleIndexLock(previousRunDied);
+  if (removed) emit({ type: 'warning', message: 'removed a stale .git/index.lock left by an interrupted git process' });
   const dirty = await mirror.repo.dirtyPaths([TEXT_DIR, RAW_DIR, META_DIR]);
   if (dirty.length > 0) {
     emit({ type: 'warning', message: `discarding ${dirty.length} uncommitted file(s) left by an interrupted run (e.g. ${dirty[0]}); they will be fetched again` });

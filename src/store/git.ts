@@ -188,6 +188,31 @@ export class MirrorRepo {
     }
   }
 
+  /**
+   * A git process killed mid-way leaves index.lock behind and every later git write fails. Under the
+   * mirror lock no other leakmirror run uses this repository, so a lock left when the previous run
+   * died, or older than a minute, is stale. Returns whether one was removed.
+   */
+  async removeStaleIndexLock(previousRunDied: boolean): Promise<boolean> {
+    const { stat, rm } = await import('node:fs/promises');
+    const { resolve } = await import('node:path');
+    const path = resolve(this.dir, (await this.run(['rev-parse', '--git-path', 'index.lock'], 'rev-parse')).trim());
+    // A git child of a killed run may still be finishing: give it a moment before judging.
+    let info = await stat(path).catch(() => undefined);
+    for (let waited = 0; info !== undefined && waited < 3000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      info = await stat(path).catch(() => undefined);
+    }
+    if (info === undefined) return false;
+    if (!previousRunDied && Date.now() - info.mtimeMs < 60_000) {
+      throw new StoreError(`git's index is locked (${path}): is another git command running in this mirror?`, {
+        hint: 'wait for it to finish; if none is running, remove that file',
+      });
+    }
+    await rm(path, { force: true });
+    return true;
+  }
+
   /** Paths under these directories that differ from HEAD (staged, unstaged or untracked). */
   async dirtyPaths(dirs: string[]): Promise<string[]> {
     const output = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...dirs], 'status');

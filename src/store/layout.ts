@@ -48,4 +48,5 @@ export function lockTarget(mirrorDir: string): string {
   return join(mirrorDir, STATE_DIR, 'sync');
 }
 
-export const MIRROR_GITIGNORE = `# leakmirror's local state: lock and temporary files, never published\n${STATE_DIR}/\n# the static site built by \`leakmirror publish\`\nsite/\n`;
+// Anchored with a leading slash: an unanchored `site/` would also hide a source named "site".
+export const MIRROR_GITIGNORE = `# leakmirror's local state: lock and temporary files, never published\n/${STATE_DIR}/\n# the static site built by \`leakmirror publish\`\n/site/\n`;

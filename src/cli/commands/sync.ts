@@ -22,33 +22,59 @@ export function register(program: Command, cli: Cli): void {
     .action(async (sourceNames: string[], flags: SyncFlags, self: Command) => {
       const output = cli.output(self);
       const { sync } = await import('../../core/sync.js');
-      const result = await sync({
-        mirrorDir: cli.mirrorDir(self),
-        sources: sourceNames,
-        dryRun: flags.dryRun,
-        concurrency: flags.concurrency,
-        delayMs: flags.delay,
-        allowPrivateNetwork: flags.allowPrivateNetwork,
-        onEvent: (event) => {
-          if (event.type === 'warning') output.warn(event.message);
-          else if (event.type === 'source') {
-            if (event.error !== undefined) output.info(`source ${event.source}: ${output.errChalk.red(event.error)}`);
-            else output.debug(`source ${event.source}: ${event.discovered} document(s)`);
-          } else if (output.verbose || (event.report.status !== 'unchanged' && !output.json)) {
-            output.info(`[${event.done}/${event.total}] ${renderDocumentLine(event.report, output.errChalk)}`);
-          }
-        },
-      });
+      // SIGINT/SIGTERM: finish the documents in progress, record them, then stop (130/143).
+      // A second signal stops at once; the next run cleans up after it.
+      const controller = new AbortController();
+      let stoppedBy: NodeJS.Signals | undefined;
+      const onSignal = (name: NodeJS.Signals): void => {
+        if (stoppedBy !== undefined) process.exit(signalExitCode(name));
+        stoppedBy = name;
+        output.warn(`${name}: stopping after the documents in progress (send it again to stop at once)`);
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let result;
+      try {
+        result = await sync({
+          mirrorDir: cli.mirrorDir(self),
+          sources: sourceNames,
+          dryRun: flags.dryRun,
+          concurrency: flags.concurrency,
+          delayMs: flags.delay,
+          allowPrivateNetwork: flags.allowPrivateNetwork,
+          signal: controller.signal,
+          onEvent: (event) => {
+            if (event.type === 'warning') output.warn(event.message);
+            else if (event.type === 'source') {
+              if (event.error !== undefined) output.info(`source ${event.source}: ${output.errChalk.red(event.error)}`);
+              else output.debug(`source ${event.source}: ${event.discovered} document(s)`);
+            } else if (output.verbose) {
+              // The summary on stdout lists what changed; per-document progress is for --verbose.
+              output.info(`[${event.done}/${event.total}] ${renderDocumentLine(event.report, output.errChalk)}`);
+            }
+          },
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
       if (output.json) {
         output.printJson({
           documents: result.documents.map(({ id, url, status, commit, error, errorClass, changeType, source }) => ({ id, url, source, status, changeType, commit, error, errorClass })),
           summary: result.summary,
           dryRun: result.dryRun,
+          interrupted: result.interrupted,
         });
       } else {
         output.print(renderSyncSummary(result, output.chalk));
+        if (result.interrupted) output.warn('interrupted: the documents not listed were not looked at; run sync again to finish');
       }
-      cli.exit(result.summary.failed > 0 ? EXIT.partial : EXIT.ok);
+      cli.exit(stoppedBy !== undefined ? signalExitCode(stoppedBy) : result.summary.failed > 0 ? EXIT.partial : EXIT.ok);
     });
   withExamples(command, 'leakmirror sync', 'leakmirror sync drafts --dry-run', 'leakmirror sync --json > report.json || test $? -eq 3');
+}
+
+function signalExitCode(name: NodeJS.Signals): number {
+  return name === 'SIGTERM' ? 143 : 130;
 }

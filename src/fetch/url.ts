@@ -9,8 +9,9 @@ export function parseFetchUrl(raw: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
-  } catch (error) {
-    throw new FetchError('bad-url', `not a valid URL: ${redactRawUrl(raw)}`, { cause: error });
+  } catch {
+    // No cause: node's TypeError keeps the raw input (credentials included) in its `input` field.
+    throw new FetchError('bad-url', `not a valid URL: ${redactRawUrl(raw)}`);
   }
   checkScheme(url);
   return url;
@@ -21,10 +22,9 @@ export function resolveLocation(location: string, base: URL): URL {
   let url: URL;
   try {
     url = new URL(location, base);
-  } catch (error) {
-    throw new FetchError('bad-url', `${redactUrl(base)} redirects to an invalid URL: ${redactRawUrl(location)}`, {
-      cause: error,
-    });
+  } catch {
+    // No cause: node's TypeError keeps `input` and `base` (with the base URL's credentials).
+    throw new FetchError('bad-url', `${redactUrl(base)} redirects to an invalid URL: ${redactRawUrl(location)}`);
   }
   checkScheme(url, base);
   return url;
@@ -45,9 +45,13 @@ export function redactUrl(url: URL): string {
   return copy.href;
 }
 
-/** Best effort for strings that do not even parse: drop anything that looks like user info. */
+/**
+ * Best effort for strings that do not even parse: drop anything that looks like user info, up to
+ * the last '@' before the path (a password may hold an unescaped '@'). Relative references without
+ * a scheme ('//user:pw@host/x') are treated the same way.
+ */
 export function redactRawUrl(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/*)[^/?#@]*@/i, '$1');
+  return raw.replace(/^((?:[a-z][a-z0-9+.-]*:)?[\\/]*)[^/\\?#]*@/i, '$1');
 }
 
 /** The Basic Authorization header value for the URL's user info, if it has any. */

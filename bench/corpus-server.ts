@@ -42,6 +42,12 @@ export interface ServerStats {
   bytesSent: number;
   /** TCP connections accepted (keep-alive reuse shows as requests >> connections). */
   connections: number;
+  /** Paths asked for more than once (method and path, with the count): a client should not need to. */
+  repeated: Record<string, number>;
+  /** Requests for /robots.txt (answered 404: the corpus has none, so everything is allowed). */
+  robots: number;
+  /** Other paths answered 404 (at most 20). */
+  notFound: string[];
 }
 
 export interface CorpusServer {
@@ -122,7 +128,7 @@ function notModified(req: IncomingMessage, entry: Entry): boolean {
 }
 
 function emptyStats(): ServerStats {
-  return { requests: 0, byStatus: {}, conditional: 0, bytesSent: 0, connections: 0 };
+  return { requests: 0, byStatus: {}, conditional: 0, bytesSent: 0, connections: 0, robots: 0, repeated: {}, notFound: [] };
 }
 
 export interface CorpusServerOptions {
@@ -136,6 +142,7 @@ export async function startCorpusServer(options: CorpusServerOptions): Promise<C
   const revisions = await loadRevisions(options.dir, options.manifest);
   let revision: Revision = options.revision ?? 'rev1';
   let stats = emptyStats();
+  let seen = new Map<string, number>();
   const withValidators = options.manifest.documents.filter((d) => hasValidators(d.path)).length;
 
   const send = (res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body?: Buffer): void => {
@@ -147,6 +154,8 @@ export async function startCorpusServer(options: CorpusServerOptions): Promise<C
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     stats.requests += 1;
+    const key = `${req.method ?? '?'} ${req.url ?? ''}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
     if (req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined) stats.conditional += 1;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, { Allow: 'GET, HEAD', 'Content-Length': 0 });
@@ -162,6 +171,8 @@ export async function startCorpusServer(options: CorpusServerOptions): Promise<C
     if (path === '' || path.endsWith('/')) path += 'index.html';
     const entry = revisions.get(revision)?.get(path);
     if (entry === undefined) {
+      if (path === 'robots.txt') stats.robots += 1;
+      else if (stats.notFound.length < 20) stats.notFound.push(`${req.method ?? '?'} ${req.url ?? ''}`);
       const body = Buffer.from('404 Not Found\n');
       send(res, 404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length }, body);
       return;
@@ -199,9 +210,13 @@ export async function startCorpusServer(options: CorpusServerOptions): Promise<C
       if (!revisions.has(next)) throw new Error(`no such revision: ${next}`);
       revision = next;
     },
-    stats: () => structuredClone(stats),
+    stats: () => {
+      const repeated = Object.fromEntries([...seen].filter(([, count]) => count > 1));
+      return { ...structuredClone(stats), repeated };
+    },
     resetStats(): void {
       stats = emptyStats();
+      seen = new Map();
     },
     withValidators,
     close(): Promise<void> {

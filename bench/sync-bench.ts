@@ -21,7 +21,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import { cpus, platform, release, tmpdir, totalmem, type as osType } from 'node:os';
+import { cpus, loadavg, platform, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -312,8 +312,12 @@ async function runSyncStep(
   }
   const expectedCommits = step === 'cold' ? n : step === 'warm' ? 0 : edited;
   if (commitsAdded !== expectedCommits) warnings.push(`expected ${expectedCommits} commit(s), the mirror got ${commitsAdded}`);
-  const documentRequests = serverStats.requests - 1; // the index page
-  if (documentRequests !== n) warnings.push(`expected ${n} document requests (+1 index), the server got ${serverStats.requests}`);
+  const documentRequests = serverStats.requests - 1 - serverStats.robots; // the index page, robots.txt
+  if (documentRequests !== n) {
+    const repeated = Object.entries(serverStats.repeated).map(([what, count]) => `${what} x${count}`);
+    const detail = [...repeated.slice(0, 5), ...serverStats.notFound.slice(0, 5).map((what) => `${what} -> 404`)].join(', ');
+    warnings.push(`expected ${n} document requests (besides the index page and robots.txt), the server got ${documentRequests}${detail !== '' ? `: ${detail}` : ''}`);
+  }
   if (step !== 'cold') {
     const with304 = serverStats.byStatus['304'] ?? 0;
     const want304 = server.withValidators - (step === 'incremental' ? corpus.manifest.edited.filter((p) => hasValidators(p)).length : 0);
@@ -380,6 +384,8 @@ async function main(): Promise<number> {
   );
   if (method !== 'gnu-time') console.error(`note: ${GNU_TIME} not found; peak RSS from process.resourceUsage() of the leakmirror process only (git children not counted)`);
 
+  // Other work on the machine skews the figures: recorded with them.
+  const loadAtStart = loadavg().map((l) => Math.round(l * 100) / 100);
   const corpusStarted = performance.now();
   const corpus = await ensureCorpus({ seed: options.seed, docs: options.docs, onProgress: (m) => console.error(m) });
   const t = corpus.manifest.totals;
@@ -452,7 +458,8 @@ async function main(): Promise<number> {
     const rate = s.commitRate === undefined ? '' : `; commits/s first tenth ${s.commitRate.firstTenth}, last tenth ${s.commitRate.lastTenth}`;
     const gc = s.gcWaitMs >= 100 ? `; waited ${(s.gcWaitMs / 1000).toFixed(1)} s for a background git gc first` : '';
     const objects = `; git objects after: ${s.objects.loose} loose, ${s.objects.packed} in ${s.objects.packs} pack(s)`;
-    console.log(`${s.step}: server CPU ${s.serverCpuS.toFixed(1)} s, ${s.server.connections} connection(s), ${(s.server.bytesSent / 1048576).toFixed(1)} MiB sent${rate}${gc}${objects}`);
+    const robots = s.server.robots > 0 ? ` (+${s.server.robots} robots.txt)` : '';
+    console.log(`${s.step}: server CPU ${s.serverCpuS.toFixed(1)} s, ${s.server.requests} requests${robots} on ${s.server.connections} connection(s), ${(s.server.bytesSent / 1048576).toFixed(1)} MiB sent${rate}${gc}${objects}`);
   }
   for (const s of steps) {
     for (const warning of s.warnings) console.log(`WARNING (${s.step}): ${warning}`);
@@ -473,6 +480,8 @@ async function main(): Promise<number> {
       cpuModel: cpus()[0]?.model ?? 'unknown',
       memoryGiB: Math.round((totalmem() / 1073741824) * 10) / 10,
       node: process.version,
+      /** 1, 5 and 15 minute load averages when the benchmark started. */
+      loadAverage: loadAtStart,
     },
     git: repoCommit(),
     n: options.docs,

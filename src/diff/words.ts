@@ -77,22 +77,26 @@ export function diffWords(oldText: string, newText: string, options: WordDiffOpt
   if (oldText === '') return { parts: [{ op: 'added', text: newText }], wordsRemoved: 0, wordsAdded: countWords(newText), degraded: false };
   if (newText === '') return { parts: [{ op: 'removed', text: oldText }], wordsRemoved: countWords(oldText), wordsAdded: 0, degraded: false };
 
-  const ta = tokenize(oldText);
-  const tb = tokenize(newText);
-  const wa = wordFlags(ta);
-  const wb = wordFlags(tb);
+  // Words alone first (cheap): a block that shares almost none needs no token diff at all.
+  const wordsA = oldText.match(WORD_RE) ?? [];
+  const wordsB = newText.match(WORD_RE) ?? [];
   const replaceAll = (degraded: boolean): WordDiff => ({
     parts: [
       { op: 'removed', text: oldText },
       { op: 'added', text: newText },
     ],
-    wordsRemoved: sum(wa),
-    wordsAdded: sum(wb),
+    wordsRemoved: wordsA.length,
+    wordsAdded: wordsB.length,
     degraded,
   });
+  if (dissimilar(wordsA, wordsB)) return replaceAll(false);
 
+  const ta = tokenize(oldText);
+  const tb = tokenize(newText);
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   if (ta.length > maxTokens || tb.length > maxTokens) return replaceAll(true);
+  const wa = wordFlags(ta);
+  const wb = wordFlags(tb);
 
   const table = new Map<string, number>();
   const intern = (tokens: string[]): Int32Array => {
@@ -110,8 +114,6 @@ export function diffWords(oldText: string, newText: string, options: WordDiffOpt
   };
   const ia = intern(ta);
   const ib = intern(tb);
-
-  if (dissimilar(wa, ia, wb, ib, table.size)) return replaceAll(false);
 
   const r = diffSequences(ia, ib, table.size, { budget: options.budget });
 
@@ -166,12 +168,6 @@ function wordFlags(tokens: string[]): Uint8Array {
   return flags;
 }
 
-function sum(flags: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < flags.length; i++) n += flags[i] as number;
-  return n;
-}
-
 /** Below this share of shared words (of the smaller side), a block is shown as a plain replace. */
 const MIN_SHARED_WORDS = 0.2;
 
@@ -180,28 +176,46 @@ const MIN_SHARED_WORDS = 0.2;
  * that is noise (spaces and "the" matching up), and computing it is the expensive case, so the
  * block is shown as one replacement. This is a presentation choice, not a degraded result.
  */
-function dissimilar(wa: Uint8Array, ia: Int32Array, wb: Uint8Array, ib: Int32Array, idCount: number): boolean {
-  const avail = new Int32Array(idCount);
-  let wordsA = 0;
-  for (let i = 0; i < ia.length; i++) {
-    if (wa[i] === 0) continue;
-    wordsA++;
-    const id = ia[i] as number;
-    avail[id] = (avail[id] as number) + 1;
+function dissimilar(wordsA: readonly string[], wordsB: readonly string[]): boolean {
+  const [small, large] = wordsA.length <= wordsB.length ? [wordsA, wordsB] : [wordsB, wordsA];
+  if (small.length === 0) return false;
+  // Multiset intersection on 32-bit word hashes in an open-addressing table (no Map, no strings
+  // kept): cheap enough to run before tokenizing. A hash collision can only overcount shared
+  // words, i.e. err towards running the real diff.
+  let size = 16;
+  while (size < 2 * small.length) size <<= 1;
+  const mask = size - 1;
+  const keys = new Int32Array(size);
+  const used = new Uint8Array(size);
+  const avail = new Int32Array(size);
+  const slot = (h: number): number => {
+    let p = h & mask;
+    while (used[p] === 1 && keys[p] !== h) p = (p + 1) & mask;
+    return p;
+  };
+  for (const w of small) {
+    const h = hashWord(w);
+    const p = slot(h);
+    used[p] = 1;
+    keys[p] = h;
+    avail[p] = (avail[p] as number) + 1;
   }
-  let wordsB = 0;
   let shared = 0;
-  for (let j = 0; j < ib.length; j++) {
-    if (wb[j] === 0) continue;
-    wordsB++;
-    const id = ib[j] as number;
-    if ((avail[id] as number) > 0) {
-      avail[id] = (avail[id] as number) - 1;
+  for (const w of large) {
+    const p = slot(hashWord(w));
+    if ((avail[p] as number) > 0) {
+      avail[p] = (avail[p] as number) - 1;
       shared++;
     }
   }
-  const smaller = Math.min(wordsA, wordsB);
-  return smaller > 0 && shared < MIN_SHARED_WORDS * smaller;
+  return shared < MIN_SHARED_WORDS * small.length;
+}
+
+/** FNV-1a over UTF-16 code units. */
+function hashWord(w: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 interface Run {

@@ -35,7 +35,11 @@ async function server(handler: Handler): Promise<TestServer> {
   return started;
 }
 
-/** A fetcher with test defaults and its own (not yet existing) temp dir. */
+/**
+ * A fetcher with test defaults and its own (not yet existing) temp dir. These tests are about one
+ * exchange: one try (no retries) and no robots.txt request unless a request sets ignoreRobots false.
+ * Retries and robots.txt are covered by fault-injection.test.ts and robots.test.ts.
+ */
 function fetcher(overrides: Partial<FetcherOptions> = {}): { fetcher: Fetcher; tempDir: string } {
   const tempDir = path.join(root, `t${++testCount}`, 'tmp');
   const created = createFetcher({
@@ -46,10 +50,15 @@ function fetcher(overrides: Partial<FetcherOptions> = {}): { fetcher: Fetcher; t
     timeoutMs: 10_000,
     maxRedirects: 5,
     allowPrivateNetwork: true,
+    retries: 0,
     ...overrides,
   });
   cleanups.push(() => created.close());
-  return { fetcher: created, tempDir };
+  const wrapped: Fetcher = {
+    fetch: (request) => created.fetch({ ignoreRobots: true, ...request }),
+    close: () => created.close(),
+  };
+  return { fetcher: wrapped, tempDir };
 }
 
 async function failsWith(promise: Promise<unknown>, failure: FailureClass): Promise<FetchError> {

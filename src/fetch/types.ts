@@ -21,10 +21,22 @@ export interface FetcherOptions {
   maxRedirects: number;
   /** Permit loopback, private, link-local and metadata addresses (refused by default). */
   allowPrivateNetwork: boolean;
-  /** Extra request headers (never written to the mirror). */
+  /** Extra request headers for every request to every host, redirects included (never written to the mirror); secrets belong in FetchRequest.headers. */
   headers?: Record<string, string> | undefined;
   /** DNS resolution, injectable so tests never send a packet anywhere but 127.0.0.1. */
   lookup?: LookupFunction | undefined;
+  /** Extra tries after a transient failure (network, timeout, transient DNS, 429, 5xx); default 2, so 3 tries in all. */
+  retries?: number | undefined;
+  /** Backoff base (ms): the delay before try n+1 is uniformly random in [0, min(retryMaxDelayMs, retryBaseMs * 2^(n-1))); default 500. */
+  retryBaseMs?: number | undefined;
+  /** Longest backoff delay between two tries (ms); default 30000. */
+  retryMaxDelayMs?: number | undefined;
+  /** Longest Retry-After (429, 503) waited for (ms); a longer one fails at once with http-429/http-503; default 120000. */
+  maxRetryAfterMs?: number | undefined;
+  /** Waits between tries, injectable so tests neither wait nor guess the delays; default a timer (cut short by close()). */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Random numbers in [0, 1) for the backoff jitter; default Math.random. */
+  random?: (() => number) | undefined;
 }
 
 /** Resolves a host name to its addresses (like dns.promises.lookup with all: true). */
@@ -33,6 +45,22 @@ export type LookupFunction = (hostname: string) => Promise<Array<{ address: stri
 export interface FetchRequest {
   url: string;
   validators?: Validators | undefined;
+  /** Secret headers of this source (e.g. Authorization), sent only to the origin of `url`, never to robots.txt or other origins, never reported. */
+  headers?: Record<string, string> | undefined;
+  /** Skip robots.txt for this request (the caller warns that it does). */
+  ignoreRobots?: boolean | undefined;
+  /** Follow redirects to other sites (another registrable domain, or https -> http on another host); refused by default with `blocked-redirect`. */
+  allowCrossSiteRedirects?: boolean | undefined;
+}
+
+/** What robots.txt said about the origin of the requested URL (see robots.ts for the choices). */
+export interface RobotsInfo {
+  /** rules: a robots.txt was read and obeyed; none: there is none (4xx), all allowed; unreachable: 5xx or network failure, treated as allowing all for this run; ignored: ignoreRobots was set. */
+  state: 'rules' | 'none' | 'unreachable' | 'ignored';
+  /** Crawl-delay for leakmirror (ms), if the file sets one; the fetcher does not schedule by it. */
+  crawlDelayMs?: number | undefined;
+  /** For none and unreachable: what happened, e.g. "HTTP 503". */
+  detail?: string | undefined;
 }
 
 interface FetchResultBase {
@@ -45,6 +73,10 @@ interface FetchResultBase {
   httpStatus: number;
   /** ISO 8601 time the response arrived. */
   fetchedAt: string;
+  /** How many tries this took (1 unless a transient failure was retried). */
+  tries?: number | undefined;
+  /** robots.txt of the requested URL's origin. */
+  robots?: RobotsInfo | undefined;
 }
 
 /** 200: the body is in a temporary file the caller must move or delete. */
@@ -75,8 +107,10 @@ export interface Gone extends FetchResultBase {
 export type FetchResult = FetchedBody | NotModified | Gone;
 
 export interface Fetcher {
-  /** Fetch one document; throws FetchError (classified) on failure. */
+  /** Fetch one document; throws FetchError (classified) on failure, UsageError for invalid headers. */
   fetch(request: FetchRequest): Promise<FetchResult>;
-  /** Release connections. */
+  /** Crawl-delay (ms) the robots.txt of the URL's origin asks of leakmirror, once that file has been read. */
+  crawlDelayMs?(url: string): number | undefined;
+  /** Release connections; fetches in flight (or waiting to retry) end with a `network` FetchError, later ones fail at once. */
   close(): Promise<void>;
 }

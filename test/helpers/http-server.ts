@@ -2,7 +2,7 @@
 // leaves a request hanging (stalls, timeouts) never keeps the process alive.
 
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -76,4 +76,78 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** A request as a raw server saw it. */
+export interface RawRequest {
+  method: string;
+  url: string;
+  /** Header names lower-cased; a repeated header keeps its last value. */
+  headers: Record<string, string>;
+}
+
+/** Writes whatever it wants to the socket: malformed framing, wrong lengths, abrupt ends. */
+export type RawHandler = (socket: Socket, request: RawRequest) => void;
+
+export interface RawServer {
+  url: string;
+  port: number;
+  requests: RawRequest[];
+  connections: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP server on 127.0.0.1 that reads one HTTP request head per connection and hands the socket to
+ * `handler`, for responses node's http module refuses to send (a Content-Length that lies, a
+ * chunked body without its last chunk). Handlers should answer `Connection: close` and end the
+ * socket: bytes after the first request head are ignored.
+ */
+export async function startRawServer(handler: RawHandler): Promise<RawServer> {
+  const sockets = new Set<Socket>();
+  const server = net.createServer((socket) => {
+    state.connections++;
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let head = '';
+    let answered = false;
+    socket.on('data', (data: Buffer) => {
+      if (answered) return;
+      head += data.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      answered = true;
+      const [requestLine = '', ...headerLines] = head.slice(0, end).split('\r\n');
+      const [method = '', url = ''] = requestLine.split(' ');
+      const headers: Record<string, string> = {};
+      for (const line of headerLines) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      const request = { method, url, headers };
+      state.requests.push(request);
+      handler(socket, request);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  const state: RawServer = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests: [],
+    connections: 0,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+  return state;
 }

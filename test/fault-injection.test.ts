@@ -628,6 +628,37 @@ describe('fault injection: redirects and secrets', () => {
 });
 
 describe('fault injection: close()', () => {
+  it('20 concurrent fetches through 503s: bounded tries, robots.txt once, no listener warning, sockets released on close', T, async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(`${warning.name}: ${warning.message}`);
+    };
+    process.on('warning', onWarning);
+    try {
+      let served = 0;
+      const srv = await site((_req, res) => (++served <= 30 ? send(res, 503, 'busy') : send(res, 200, 'ok')));
+      const { fetcher, sleeps } = harness();
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => fetcher.fetch({ url: `${srv.url}/doc/${i}` })),
+      );
+      assert.equal(robotsRequests(srv), 1);
+      // Each document is tried at most 3 times, so at most 60 requests; every wait was a backoff.
+      assert.ok(documents(srv).length <= 60);
+      assert.equal(sleeps.length, documents(srv).length - 20);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') assert.equal((outcome.reason as FetchError).failure, 'http-503');
+      }
+      assert.ok(srv.openConnections > 0, 'keep-alive connections stay open until close()');
+      await fetcher.close();
+      for (let i = 0; i < 200 && srv.openConnections > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.equal(srv.openConnections, 0);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('close() during a wait between tries ends the fetch at once (real timer, 60 s backoff)', T, async () => {
     const srv = await site((_req, res) => send(res, 503, 'busy'));
     const tempDir = path.join(root, `t${++testCount}`, 'tmp');

@@ -10,6 +10,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
+import { setMaxListeners } from 'node:events';
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import { isIP } from 'node:net';
@@ -94,6 +95,9 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   const guard = !options.allowPrivateNetwork;
   const commonHeaders = checkHeaders(options.headers, 'fetcher headers');
   const lifetime = new AbortController();
+  // Every fetch in flight (and every wait between tries) listens for close(): as many listeners as
+  // the caller's concurrency, which is no leak.
+  setMaxListeners(0, lifetime.signal);
   const settings = resolveSettings(options, lifetime.signal);
 
   // The address check lives in the connector, so it runs for every new connection: first request,
@@ -615,12 +619,7 @@ async function loadRobots(context: Context, origin: string): Promise<RobotsEntry
     }
     if (context.lifetime.aborted) throw closedError();
     const next = nextTry(context, failure, tries, ROBOTS_TRIES);
-    if (next.delayMs === undefined) {
-      if (failure instanceof FetchError && failure.failure === 'too-many-redirects') {
-        return { state: 'none', detail: failure.message };
-      }
-      return { state: 'unreachable', detail: errorMessage(failure) };
-    }
+    if (next.delayMs === undefined) return { state: 'unreachable', detail: errorMessage(failure) };
     await pause(context, next.delayMs);
   }
 }

@@ -14,6 +14,8 @@ export interface TestServer {
   requests: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders }>;
   /** TCP connections accepted so far. */
   connections: number;
+  /** TCP connections open now (a client that released its sockets leaves none). */
+  readonly openConnections: number;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,9 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     port,
     requests: [],
     connections: 0,
+    get openConnections() {
+      return sockets.size;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

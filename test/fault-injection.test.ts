@@ -488,6 +488,33 @@ describe('fault injection: robots.txt', () => {
     assert.equal(robotsRequests(srv), 2);
   });
 
+  it('robots.txt over 512 KB: the first 512 KB are obeyed, the rest ignored', T, async () => {
+    const big = `User-agent: *\nDisallow: /early\n${'# padding padding padding\n'.repeat(30_000)}Disallow: /late\n`;
+    assert.ok(Buffer.byteLength(big) > 600 * 1024);
+    const srv = await site(
+      (_req, res) => send(res, 200, 'doc'),
+      (_req, res) => send(res, 200, big),
+    );
+    const { fetcher } = harness();
+    await failsWith(fetcher.fetch({ url: `${srv.url}/early` }), 'blocked-by-robots');
+    asBody(await fetcher.fetch({ url: `${srv.url}/late` }));
+    assert.equal(robotsRequests(srv), 1);
+  });
+
+  it('a redirected robots.txt is followed and its rules apply to the original origin', T, async () => {
+    const srv = await site(
+      (req, res) => (req.url === '/real-robots.txt' ? send(res, 200, 'User-agent: *\nDisallow: /no\n') : send(res, 200, 'doc')),
+      (_req, res) => redirect(res, '/real-robots.txt', 301),
+    );
+    const { fetcher } = harness();
+    await failsWith(fetcher.fetch({ url: `${srv.url}/no/1` }), 'blocked-by-robots');
+    asBody(await fetcher.fetch({ url: `${srv.url}/yes` }));
+    assert.deepEqual(
+      srv.requests.map((request) => request.url),
+      ['/robots.txt', '/real-robots.txt', '/yes'],
+    );
+  });
+
   it('ignoreRobots: robots.txt is not even asked for', T, async () => {
     const srv = await site(
       (_req, res) => send(res, 200, 'doc'),

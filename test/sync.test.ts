@@ -66,7 +66,8 @@ describe('sync against a local server', () => {
   });
   after(() => server.close());
 
-  const run = () => sync({ mirrorDir, allowPrivateNetwork: true, delayMs: 0 });
+  // No retries: the 500 below would otherwise be retried with real backoff (tested in fault-injection).
+  const run = () => sync({ mirrorDir, allowPrivateNetwork: true, delayMs: 0, retries: 0 });
 
   it('records every document as new on the first run, one commit each', async () => {
     const result = await run();
@@ -174,7 +175,7 @@ describe('sync against a local server', () => {
     await writeFile(join(mirrorDir, 'text/leaks/letter.txt'), 'half-recorded');
     await writeFile(join(mirrorDir, 'text/leaks/stray.txt'), 'untracked');
     const warnings: string[] = [];
-    await sync({ mirrorDir, allowPrivateNetwork: true, delayMs: 0, onEvent: (event) => event.type === 'warning' && warnings.push(event.message) });
+    await sync({ mirrorDir, allowPrivateNetwork: true, delayMs: 0, retries: 0, onEvent: (event) => event.type === 'warning' && warnings.push(event.message) });
     assert.equal(warnings.length, 1);
     assert.match(await readFile(join(mirrorDir, 'text/leaks/letter.txt'), 'utf8'), /Open letter/);
     assert.equal(git(mirrorDir, 'status', '--porcelain'), '');
@@ -183,7 +184,7 @@ describe('sync against a local server', () => {
   it('changes nothing on a dry run', async () => {
     site.set('/docs/letter.html', { type: 'text/html', body: html('Open letter', '<p>Rewritten entirely.</p>') });
     const head = git(mirrorDir, 'rev-parse', 'HEAD');
-    const result = await sync({ mirrorDir, allowPrivateNetwork: true, delayMs: 0, dryRun: true });
+    const result = await sync({ mirrorDir, allowPrivateNetwork: true, delayMs: 0, retries: 0, dryRun: true });
     assert.equal(result.dryRun, true);
     assert.equal(byId(result)['leaks/letter'], 'changed');
     assert.equal(git(mirrorDir, 'rev-parse', 'HEAD'), head);
@@ -203,6 +204,25 @@ describe('sync against a local server', () => {
     const result = await sync({ mirrorDir, sources: ['leaks'], delayMs: 0 });
     assert.equal(result.summary.failed, 1);
     assert.equal(result.documents[0]?.errorClass, 'blocked-address');
+  });
+
+  it('sends secret headers from the environment and never records them', async () => {
+    const secretDir = join(await tempDir(), 'secret');
+    await initMirror({ dir: secretDir });
+    const configPath = join(secretDir, 'leakmirror.yaml');
+    await writeFile(
+      configPath,
+      `sources:\n  private:\n    url: ${server.url}/docs/letter.html\n    headers:\n      Authorization: { env: LEAK_TOKEN, prefix: "Bearer " }\n      Accept-Language: fr\n`,
+    );
+    await assert.rejects(sync({ mirrorDir: secretDir, allowPrivateNetwork: true, delayMs: 0, env: {} }), /LEAK_TOKEN is not set/);
+    const before = server.requests.length;
+    const result = await sync({ mirrorDir: secretDir, allowPrivateNetwork: true, delayMs: 0, env: { LEAK_TOKEN: 's3cr3t-t0ken' } });
+    assert.equal(result.summary.new, 1);
+    const seen = server.requests.slice(before).find((request) => request.url === '/docs/letter.html');
+    assert.equal(seen?.headers.authorization, 'Bearer s3cr3t-t0ken');
+    assert.equal(seen?.headers['accept-language'], 'fr');
+    const everything = execFileSync('git', ['-C', secretDir, 'log', '-p', '--all'], { encoding: 'utf8' }) + JSON.stringify(result);
+    assert.ok(!everything.includes('s3cr3t-t0ken'), 'the secret is nowhere in the mirror or the report');
   });
 
   it('says when a directory is not a mirror', async () => {

@@ -50,6 +50,26 @@ const sourceSchema = z.strictObject({
   delayMs: z.number().int().min(0).max(600_000).optional(),
   /** Permit loopback and private addresses for this source. */
   allowPrivateNetwork: z.boolean().optional(),
+  /** Fetch even what robots.txt disallows (a warning says so on every run). */
+  ignoreRobots: z.boolean().optional(),
+  /** Follow redirects to another site (default: same registrable domain only). */
+  allowCrossSiteRedirects: z.boolean().optional(),
+  /**
+   * Request headers for this source's documents, sent only to its origin. A secret must come from
+   * the environment (`{ env: NAME }`), since this file is published with the mirror.
+   */
+  headers: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a valid HTTP header name'),
+      z.union([
+        z.string(),
+        z.strictObject({
+          env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+          prefix: z.string().optional(),
+        }),
+      ]),
+    )
+    .optional(),
 });
 
 const fetchSchema = z.strictObject({
@@ -62,6 +82,8 @@ const fetchSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(64).optional(),
   /** Minimum delay between two requests to one host, in ms. */
   delayMs: z.number().int().min(0).max(600_000).optional(),
+  /** Extra tries after a network error, a timeout, 429 or 5xx (with backoff). */
+  retries: z.number().int().min(0).max(10).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -90,6 +112,7 @@ export interface FetchSettings {
   maxRedirects: number;
   concurrency: number;
   delayMs: number;
+  retries: number;
 }
 
 /** The configuration with defaults merged in: what the rest of the program reads. */
@@ -108,6 +131,7 @@ export const DEFAULT_FETCH: FetchSettings = {
   maxRedirects: 5,
   concurrency: 4,
   delayMs: 1000,
+  retries: 2,
 };
 
 export interface ConfigIssue {

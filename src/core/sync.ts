@@ -5,13 +5,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceConfig } from '../config/schema.js';
-import { DocumentError, type FailureClass } from '../errors.js';
+import { ConfigError, DocumentError, type FailureClass } from '../errors.js';
 import { extract } from '../extract/index.js';
 import { normalizeText } from '../extract/normalize.js';
 import type { Extraction } from '../extract/types.js';
 import { createFetcher } from '../fetch/fetcher.js';
 import { HostScheduler, mapPool } from '../fetch/host-scheduler.js';
-import type { FetchedBody, Fetcher, LookupFunction } from '../fetch/types.js';
+import type { FetchedBody, Fetcher, FetchRequest, LookupFunction } from '../fetch/types.js';
 import { linksFromHtml, canonicalUrl } from '../sources/links.js';
 import { commitSubject, type ChangeType } from '../store/git.js';
 import { assignIds } from '../store/ids.js';
@@ -71,6 +71,10 @@ export interface SyncOptions {
   lookup?: LookupFunction | undefined;
   /** Stop starting documents once aborted; those in progress finish and are recorded. */
   signal?: AbortSignal | undefined;
+  /** Where `headers: { X: { env: NAME } }` values are read from (the CLI passes the process's). */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Overrides fetch.retries. */
+  retries?: number | undefined;
 }
 
 interface PlannedDocument {
@@ -83,6 +87,27 @@ interface PlannedDocument {
 }
 
 const PER_HOST_CONCURRENCY = 2;
+const MAX_CRAWL_DELAY_MS = 60_000;
+
+/** A source's request headers with `{ env: NAME }` values read from the environment. */
+export function resolveHeaders(source: SourceConfig, env: Readonly<Record<string, string | undefined>>): Record<string, string> | undefined {
+  if (source.headers === undefined) return undefined;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source.headers)) {
+    if (typeof value === 'string') {
+      headers[name] = value;
+      continue;
+    }
+    const secret = env[value.env];
+    if (secret === undefined || secret === '') {
+      throw new ConfigError(`sources.${source.name}.headers.${name}: the environment variable ${value.env} is not set`, { key: `sources.${source.name}.headers.${name}` }, {
+        hint: `export ${value.env}=... before running sync (it is never written to the mirror)`,
+      });
+    }
+    headers[name] = `${value.prefix ?? ''}${secret}`;
+  }
+  return headers;
+}
 
 export async function sync(options: SyncOptions): Promise<SyncResult> {
   const mirror = await openMirror(options.mirrorDir);
@@ -91,6 +116,8 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   const emit = options.onEvent ?? (() => undefined);
   const startedAt = new Date().toISOString();
 
+  // Secrets are read before anything is locked or fetched, so a missing one is a clear usage error.
+  const secretHeaders = new Map(sources.map((source) => [source.name, resolveHeaders(source, options.env ?? {})]));
   const lock = dryRun ? undefined : await acquireLock(lockTarget(mirror.dir), `sync ${(options.sources ?? []).join(' ')}`.trim());
   // A dry run must not touch the mirror, not even its temporary directory.
   const scratch = dryRun ? await mkdtemp(join(tmpdir(), 'leakmirror-dry-')) : mirrorTempDir(mirror.dir);
@@ -100,35 +127,41 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     }
     if (!dryRun) await recoverWorkTree(mirror, scratch, emit, lock?.tookOverFrom !== undefined);
 
-    const fetcher = createFetcher({
+    const fetcherOptions = {
       tempDir: scratch,
       userAgent: userAgent(mirror.config.contact),
       maxBytes: mirror.config.fetch.maxBytes,
       timeoutMs: mirror.config.fetch.timeoutMs,
       connectTimeoutMs: mirror.config.fetch.connectTimeoutMs,
       maxRedirects: mirror.config.fetch.maxRedirects,
-      allowPrivateNetwork: options.allowPrivateNetwork ?? sources.every((source) => source.allowPrivateNetwork === true),
+      retries: options.retries ?? mirror.config.fetch.retries,
       lookup: options.lookup,
+    };
+    const fetcher = createFetcher({
+      ...fetcherOptions,
+      allowPrivateNetwork: options.allowPrivateNetwork ?? sources.every((source) => source.allowPrivateNetwork === true),
     });
     // Sources that allow private networks while others don't get a fetcher of their own.
     const privateFetcher =
       options.allowPrivateNetwork === true || !sources.some((source) => source.allowPrivateNetwork === true)
         ? fetcher
-        : createFetcher({
-            tempDir: scratch,
-            userAgent: userAgent(mirror.config.contact),
-            maxBytes: mirror.config.fetch.maxBytes,
-            timeoutMs: mirror.config.fetch.timeoutMs,
-            connectTimeoutMs: mirror.config.fetch.connectTimeoutMs,
-            maxRedirects: mirror.config.fetch.maxRedirects,
-            allowPrivateNetwork: true,
-            lookup: options.lookup,
-          });
+        : createFetcher({ ...fetcherOptions, allowPrivateNetwork: true });
     const fetcherFor = (source: SourceConfig): Fetcher => (source.allowPrivateNetwork === true ? privateFetcher : fetcher);
     const scheduler = new HostScheduler(PER_HOST_CONCURRENCY);
-    const delayFor = (source: SourceConfig): number => options.delayMs ?? source.delayMs ?? mirror.config.fetch.delayMs;
+    // The site's own Crawl-delay (known once its robots.txt was read) wins over a shorter setting.
+    const delayFor = (source: SourceConfig, url: string): number =>
+      Math.max(options.delayMs ?? source.delayMs ?? mirror.config.fetch.delayMs, Math.min(fetcherFor(source).crawlDelayMs?.(url) ?? 0, MAX_CRAWL_DELAY_MS));
     const politely = <T>(source: SourceConfig, url: string, task: () => Promise<T>): Promise<T> =>
-      scheduler.run(new URL(url).host, delayFor(source), task);
+      scheduler.run(new URL(url).host, delayFor(source, url), task);
+    const requestFor = (source: SourceConfig, url: string) => ({
+      url,
+      headers: secretHeaders.get(source.name),
+      ignoreRobots: source.ignoreRobots,
+      allowCrossSiteRedirects: source.allowCrossSiteRedirects,
+    });
+    for (const source of sources) {
+      if (source.ignoreRobots === true) emit({ type: 'warning', message: `source ${source.name}: ignoring robots.txt (ignoreRobots: true)` });
+    }
 
     try {
       const existing = await readAllMeta(mirror.dir);
@@ -139,7 +172,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       for (const source of sources) {
         if (options.signal?.aborted === true) break;
         const known = existing.filter((meta) => meta.source === source.name);
-        const discovery = await discover(source, fetcherFor(source), politely);
+        const discovery = await discover(source, fetcherFor(source), politely, requestFor);
         if (discovery.error !== undefined) {
           emit({ type: 'source', source: source.name, discovered: 0, error: discovery.error.message });
           reports.push({
@@ -179,6 +212,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         const report = await processDocument(doc, {
           fetcher: fetcherFor(doc.source),
           politely,
+          requestFor,
           store,
           dryRun,
           rawCopies: mirror.config.rawCopies,
@@ -235,11 +269,13 @@ interface Discovery {
   error?: DocumentError;
 }
 
-async function discover(source: SourceConfig, fetcher: Fetcher, politely: Politely): Promise<Discovery> {
+type RequestFor = (source: SourceConfig, url: string) => FetchRequest;
+
+async function discover(source: SourceConfig, fetcher: Fetcher, politely: Politely, requestFor: RequestFor): Promise<Discovery> {
   const url = canonicalUrl(source.url) ?? source.url;
   if (source.kind === 'page') return { urls: [url] };
   try {
-    const result = await politely(source, url, () => fetcher.fetch({ url }));
+    const result = await politely(source, url, () => fetcher.fetch(requestFor(source, url)));
     if (result.kind !== 'body') {
       return { urls: [], error: new DocumentError(result.kind === 'gone' ? `http-${result.httpStatus}` : 'bad-content', `the index page answered ${result.httpStatus}`) };
     }
@@ -260,6 +296,7 @@ async function discover(source: SourceConfig, fetcher: Fetcher, politely: Polite
 interface ProcessContext {
   fetcher: Fetcher;
   politely: Politely;
+  requestFor: RequestFor;
   store: DocumentStore;
   dryRun: boolean;
   rawCopies: boolean;
@@ -274,7 +311,7 @@ async function processDocument(doc: PlannedDocument, context: ProcessContext): P
   let fetched;
   try {
     const validators = previous?.status === 'active' && previous.extraction !== 'failed' ? { etag: previous.etag ?? undefined, lastModified: previous.lastModified ?? undefined } : undefined;
-    fetched = await context.politely(doc.source, doc.url, () => context.fetcher.fetch({ url: doc.url, validators }));
+    fetched = await context.politely(doc.source, doc.url, () => context.fetcher.fetch({ ...context.requestFor(doc.source, doc.url), validators }));
   } catch (error) {
     if (error instanceof DocumentError) return { ...base, status: 'failed', error: error.message, errorClass: error.failure };
     throw error;

@@ -44,6 +44,7 @@ export function register(program: Command, cli: Cli): void {
           delayMs: flags.delay,
           allowPrivateNetwork: flags.allowPrivateNetwork,
           signal: controller.signal,
+          env: cli.io.env,
           onEvent: (event) => {
             if (event.type === 'warning') output.warn(event.message);
             else if (event.type === 'source') {

@@ -1,11 +1,14 @@
 // HTML to plain text that keeps the page's block structure as lines, so a line diff reads like the
 // page: one line per paragraph, heading, list item or table row, a blank line between blocks.
 // One iterative walk over cheerio's domhandler tree (no repeated selector queries, no recursion that
-// a deeply nested page could overflow).
+// a deeply nested page could overflow). Size and nesting are bounded: parse5 checks the open elements
+// on every start tag, so 100,000 nested <div>s (1 MB) would take a minute to parse without the guard.
 
 import { load } from 'cheerio';
 import type { AnyNode, Element, ParentNode, Text } from 'domhandler';
-import { errorMessage, UsageError } from '../errors.js';
+// cheerio's own parse5 tree adapter (a dependency of cheerio), wrapped to stop a too-deep parse early.
+import { adapter as domhandlerAdapter } from 'parse5-htmlparser2-tree-adapter';
+import { errorMessage, ExtractError, UsageError } from '../errors.js';
 import { decodeHtml } from './charset.js';
 import { EXTRACTOR_VERSIONS } from './index.js';
 import type { ExtractInput, Extraction } from './types.js';
@@ -31,11 +34,25 @@ const CELLS = new Set(['td', 'th']);
 
 const HTML_WHITESPACE_RUN = /[ \t\n\f\r]+/g;
 
-export function extractHtml(input: ExtractInput): Extraction {
-  const { text: html, charset } = decodeHtml(input.bytes, input.contentType);
-  const $ = load(html);
+/** Default `maxHtmlBytes`: the body as fetched (after Content-Encoding), before charset decoding. */
+export const DEFAULT_MAX_HTML_BYTES = 20 * 1024 * 1024;
+/** Default `maxHtmlDepth`: elements inside elements, `<html>` being level 1. Real pages stay under 100. */
+export const DEFAULT_MAX_HTML_DEPTH = 2_000;
 
-  const title = collapse($('head > title').first().text()) || collapse($('title').first().text()) || collapse($('h1').first().text());
+export function extractHtml(input: ExtractInput): Extraction {
+  const maxBytes = input.maxHtmlBytes ?? DEFAULT_MAX_HTML_BYTES;
+  const maxDepth = input.maxHtmlDepth ?? DEFAULT_MAX_HTML_DEPTH;
+  if (input.bytes.byteLength > maxBytes) {
+    throw new ExtractError('bad-content', `HTML larger than ${formatSize(maxBytes)} (${input.bytes.byteLength.toLocaleString('en-US')} bytes)`);
+  }
+  const { text: html, charset } = decodeHtml(input.bytes, input.contentType);
+  const $ = load(html, { treeAdapter: depthGuardedAdapter(maxDepth) });
+
+  const firstText = (selector: string): string => {
+    const node = $(selector).first()[0];
+    return node === undefined ? '' : collapse(textContent(node));
+  };
+  const title = firstText('head > title') || firstText('title') || firstText('h1');
 
   for (const selector of input.remove ?? []) {
     querySafely(selector, 'remove', () => $(selector).remove());
@@ -43,7 +60,7 @@ export function extractHtml(input: ExtractInput): Extraction {
   const root = $.root()[0];
   const selected = input.select === undefined ? undefined : new Set<AnyNode>(querySafely(input.select, 'select', () => $(input.select).toArray()));
 
-  const text = root === undefined ? '' : htmlToText(root, selected);
+  const text = root === undefined ? '' : htmlToText(root, selected, maxDepth);
   return {
     kind: 'html',
     status: 'text',
@@ -70,6 +87,67 @@ function collapse(text: string): string {
   return text.replace(HTML_WHITESPACE_RUN, ' ').trim();
 }
 
+function tooDeep(maxDepth: number): ExtractError {
+  return new ExtractError('bad-content', `HTML nested deeper than ${maxDepth.toLocaleString('en-US')} levels`);
+}
+
+function formatSize(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) && mib > 0 ? `${mib.toLocaleString('en-US')} MiB` : `${bytes.toLocaleString('en-US')} bytes`;
+}
+
+/**
+ * cheerio's tree adapter, failing as soon as an element lands deeper than `maxDepth`: parse5 scans
+ * its stack of open elements on each start tag, so parsing beyond the limit would cost depth² time.
+ * Each element's depth is remembered, so the check costs O(1) per element. (Descendants of a node that
+ * the adoption agency moves are not re-measured; the walk checks every element again.)
+ */
+function depthGuardedAdapter(maxDepth: number): typeof domhandlerAdapter {
+  const depths = new WeakMap<AnyNode, number>();
+  const check = (node: AnyNode): void => {
+    if (!isElement(node)) return;
+    let above = 0;
+    for (let current = node.parent; current !== null; current = current.parent) {
+      const known = depths.get(current);
+      if (known !== undefined) {
+        above += known;
+        break;
+      }
+      if (isElement(current)) above++;
+    }
+    if (above + 1 > maxDepth) throw tooDeep(maxDepth);
+    depths.set(node, above + 1);
+  };
+  return {
+    ...domhandlerAdapter,
+    appendChild(parent, node) {
+      domhandlerAdapter.appendChild(parent, node);
+      check(node);
+    },
+    insertBefore(parent, node, reference) {
+      domhandlerAdapter.insertBefore(parent, node, reference);
+      check(node);
+    },
+  };
+}
+
+/** cheerio's `.text()` (all text nodes, scripts included, comments not), without its recursion. */
+function textContent(root: AnyNode): string {
+  let text = '';
+  const stack: AnyNode[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (isText(node)) {
+      text += node.data;
+    } else if (hasChildren(node) && (node.type as string) !== 'comment') {
+      for (let i = node.children.length - 1; i >= 0; i--) {
+        const child = node.children[i];
+        if (child !== undefined) stack.push(child);
+      }
+    }
+  }
+  return text;
+}
+
 // domhandler's node types are string enums; compare their values, not the enum (a value import).
 function isElement(node: AnyNode): node is Element {
   const type = node.type as string;
@@ -87,18 +165,23 @@ function hasChildren(node: AnyNode): node is ParentNode {
 /**
  * The text of the tree under `root`. With `selected`, only the text inside those elements counts,
  * each taken once (a match inside another match is part of the outer one), in document order.
+ * An element deeper than `maxDepth` (counted from `root`) is an ExtractError; the walk itself never
+ * recurses, so any depth is safe to walk.
  */
-export function htmlToText(root: AnyNode, selected?: ReadonlySet<AnyNode>): string {
+export function htmlToText(root: AnyNode, selected?: ReadonlySet<AnyNode>, maxDepth = DEFAULT_MAX_HTML_DEPTH): string {
   const walker = new Walker();
   // Each entry is a node to enter, or (exit) an element to leave once its children are done.
   // `inside`: whether the node is within the selection (always, without one).
-  const stack: StackEntry[] = [{ node: root, exit: false, inside: selected === undefined }];
+  // `depth`: how many elements contain the node.
+  const stack: StackEntry[] = [{ node: root, exit: false, inside: selected === undefined, depth: 0 }];
   for (let entry = stack.pop(); entry !== undefined; entry = stack.pop()) {
     const { node, exit, inside } = entry;
     if (exit) {
       if (inside && isElement(node)) walker.leave(node);
       continue;
     }
+    const childDepth = isElement(node) ? entry.depth + 1 : entry.depth;
+    if (childDepth > maxDepth) throw tooDeep(maxDepth);
     const isMatch = selected?.has(node) ?? false;
     const nodeInside = inside || isMatch;
     if (isText(node)) {
@@ -112,14 +195,14 @@ export function htmlToText(root: AnyNode, selected?: ReadonlySet<AnyNode>): stri
         if (!inside) walker.block(2); // each selected match is its own block
         if (!walker.enter(node)) continue;
       }
-      stack.push({ node, exit: true, inside: nodeInside });
+      stack.push({ node, exit: true, inside: nodeInside, depth: entry.depth });
     } else if (!hasChildren(node)) {
       continue; // comments, doctypes, processing instructions
     }
     const children = (node as ParentNode).children;
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i];
-      if (child !== undefined) stack.push({ node: child, exit: false, inside: nodeInside });
+      if (child !== undefined) stack.push({ node: child, exit: false, inside: nodeInside, depth: childDepth });
     }
   }
   return walker.finish();
@@ -129,6 +212,7 @@ interface StackEntry {
   node: AnyNode;
   exit: boolean;
   inside: boolean;
+  depth: number;
 }
 
 const ROW_GROUPS = new Set(['thead', 'tbody', 'tfoot']);

@@ -11,6 +11,10 @@ export interface ExtractInput {
   select?: string | undefined;
   /** HTML: drop the elements matching these CSS selectors before extraction. */
   remove?: string[] | undefined;
+  /** HTML: larger bodies (bytes as fetched, after Content-Encoding) fail as bad content. Default 20 MiB. */
+  maxHtmlBytes?: number | undefined;
+  /** HTML: elements nested deeper than this fail as bad content. Default 2,000. */
+  maxHtmlDepth?: number | undefined;
 }
 
 export type DocumentKind = 'html' | 'pdf' | 'text' | 'unknown';

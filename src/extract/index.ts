@@ -37,5 +37,7 @@ export async function extract(input: ExtractInput): Promise<Extraction> {
 }
 
 export { detectKind } from './detect.js';
+export { createExtractor, ExtractorClosedError } from './pool.js';
+export type { Extractor, ExtractorOptions } from './pool.js';
 export { normalizeText } from './normalize.js';
 export type { DocumentKind, ExtractInput, Extraction, ExtractionStatus } from './types.js';

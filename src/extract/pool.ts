@@ -1,0 +1,341 @@
+// A pool of worker threads for PDF extraction, with a time limit per document.
+// pdf.js is CPU-bound and ~2.8x slower than pdftotext (FIELD-NOTES.md): one thread per core keeps up,
+// and a PDF that makes pdf.js loop or eat memory costs one worker, not the run. HTML and text stay on
+// the calling thread: they are fast, and cheerio is loaded there already.
+//
+// Protocol (pdf-worker.ts): the pool posts { id, bytes } with the bytes' buffer transferred (a copy:
+// the caller's buffer is never detached); the worker answers `started`, then `done` or `failed` with
+// the error serialized (class, failure, message, hint), rebuilt here as the same class.
+
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import {
+  DocumentError,
+  errorMessage,
+  ExtractError,
+  FatalError,
+  LeakmirrorError,
+  UsageError,
+  type FailureClass,
+} from '../errors.js';
+import { detectKind } from './detect.js';
+import { extract } from './index.js';
+import type { ExtractInput, Extraction } from './types.js';
+
+export interface ExtractorOptions {
+  /** PDFs extracted at once, one worker thread each. Default: `os.availableParallelism()`. */
+  workers?: number;
+  /** Per PDF, from the moment its worker starts on it; the worker is then terminated. Default 60,000. */
+  timeoutMs?: number;
+  /** Heap limit of each worker (`resourceLimits.maxOldGenerationSizeMb`); beyond it the worker dies. Default 1,024. */
+  maxOldGenerationSizeMb?: number;
+  /**
+   * TEST ONLY: never set by the program. `magicInputs` makes the workers obey PDFs that start with
+   * `%PDF-1.7\n%leakmirror-test:<hang|oom|exit|throw>` (see pdf-worker.ts); `onEvent` observes the pool.
+   */
+  __testHooks?: {
+    magicInputs?: boolean;
+    onEvent?: (event: PoolEvent) => void;
+  };
+}
+
+export interface Extractor {
+  /** The same result, and the same errors, as `extract()`; PDFs run in a worker thread. */
+  extract(input: ExtractInput): Promise<Extraction>;
+  /** Terminates the workers; PDFs in flight or queued reject with ExtractorClosedError, and so do later calls. */
+  close(): Promise<void>;
+}
+
+/** What the pool did, for tests (`__testHooks.onEvent`). `worker` numbers start at 1 and are never reused. */
+export type PoolEvent =
+  | { type: 'spawn'; worker: number }
+  | { type: 'start'; worker: number; job: number; at: number }
+  | { type: 'settle'; worker: number; job: number; at: number; ok: boolean }
+  | { type: 'retire'; worker: number; reason: 'timeout' | 'crash' | 'close' };
+
+/** extract() on an Extractor that was closed (or closed while the document waited or ran). */
+export class ExtractorClosedError extends FatalError {
+  constructor() {
+    super('the extractor is closed');
+  }
+}
+
+export const DEFAULT_PDF_TIMEOUT_MS = 60_000;
+export const DEFAULT_WORKER_HEAP_MB = 1024;
+/** Node flags passed on to the workers (the others concern the main program, or break a worker). */
+const INHERITED_FLAGS = new Set(['--enable-source-maps']);
+/** setTimeout's largest delay; a longer limit means no limit. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function createExtractor(options: ExtractorOptions = {}): Extractor {
+  const workers = options.workers ?? os.availableParallelism();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PDF_TIMEOUT_MS;
+  const heapMb = options.maxOldGenerationSizeMb ?? DEFAULT_WORKER_HEAP_MB;
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`workers must be a positive integer, not ${workers}`);
+  if (!(timeoutMs > 0)) throw new UsageError(`timeoutMs must be a positive number, not ${timeoutMs}`);
+  if (!(heapMb > 0)) throw new UsageError(`maxOldGenerationSizeMb must be a positive number, not ${heapMb}`);
+
+  const pool = new PdfPool(workers, timeoutMs, heapMb, options.__testHooks ?? {});
+  return {
+    async extract(input) {
+      if (pool.closed) throw new ExtractorClosedError();
+      if (detectKind(input.bytes, input.contentType).kind !== 'pdf') return extract(input);
+      return pool.run(input.bytes);
+    },
+    close: () => pool.close(),
+  };
+}
+
+// ---- Messages between the pool and pdf-worker.ts (types only: the worker never loads this module). ----
+
+export interface WorkerData {
+  magicInputs: boolean;
+}
+
+export interface WorkerRequest {
+  id: number;
+  bytes: Uint8Array;
+}
+
+export type WorkerResponse =
+  | { type: 'started'; id: number }
+  | { type: 'done'; id: number; extraction: Extraction }
+  | { type: 'failed'; id: number; error: SerializedError };
+
+export interface SerializedError {
+  /** The class to rebuild; anything else becomes a plain Error with `name` kept. */
+  kind: 'ExtractError' | 'DocumentError' | 'UsageError' | 'FatalError' | 'LeakmirrorError' | 'Error';
+  name: string;
+  message: string;
+  failure?: FailureClass | undefined;
+  hint?: string | undefined;
+  stack?: string | undefined;
+  cause?: { name: string; message: string } | undefined;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  const base = {
+    name: error instanceof Error ? error.name : 'Error',
+    message: errorMessage(error),
+    stack: error instanceof Error ? error.stack : undefined,
+    hint: error instanceof LeakmirrorError ? error.hint : undefined,
+    cause: error instanceof Error && error.cause !== undefined ? { name: error.cause instanceof Error ? error.cause.name : 'Error', message: errorMessage(error.cause) } : undefined,
+  };
+  if (error instanceof ExtractError) return { ...base, kind: 'ExtractError', failure: error.failure };
+  if (error instanceof DocumentError) return { ...base, kind: 'DocumentError', failure: error.failure };
+  if (error instanceof UsageError) return { ...base, kind: 'UsageError' };
+  if (error instanceof FatalError) return { ...base, kind: 'FatalError' };
+  if (error instanceof LeakmirrorError) return { ...base, kind: 'LeakmirrorError' };
+  return { ...base, kind: 'Error' };
+}
+
+export function deserializeError(serialized: SerializedError): Error {
+  let cause: Error | undefined;
+  if (serialized.cause !== undefined) {
+    cause = new Error(serialized.cause.message);
+    cause.name = serialized.cause.name;
+  }
+  const details = { cause, hint: serialized.hint };
+  let error: Error;
+  switch (serialized.kind) {
+    case 'ExtractError':
+      error = new ExtractError(serialized.failure ?? 'bad-content', serialized.message, details);
+      break;
+    case 'DocumentError':
+      error = new DocumentError(serialized.failure ?? 'bad-content', serialized.message, details);
+      break;
+    case 'UsageError':
+      error = new UsageError(serialized.message, details);
+      break;
+    case 'FatalError':
+      error = new FatalError(serialized.message, details);
+      break;
+    case 'LeakmirrorError':
+      error = new LeakmirrorError(serialized.message, details);
+      break;
+    case 'Error':
+      error = new Error(serialized.message, cause === undefined ? undefined : { cause });
+      break;
+  }
+  // A subclass the switch does not know (ConfigError, a TypeError) keeps its name.
+  error.name = serialized.name;
+  if (serialized.stack !== undefined) error.stack = serialized.stack;
+  return error;
+}
+
+// ---- The pool. ----
+
+interface Job {
+  id: number;
+  /** The copy to transfer; emptied once posted. */
+  bytes: Uint8Array<ArrayBuffer>;
+  resolve: (extraction: Extraction) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Slot {
+  id: number;
+  worker: Worker;
+  job: Job | undefined;
+  timer: NodeJS.Timeout | undefined;
+  retired: boolean;
+  exited: Promise<void>;
+}
+
+const EMPTY = new Uint8Array(new ArrayBuffer(0));
+
+class PdfPool {
+  closed = false;
+  private readonly slots = new Set<Slot>();
+  /** Workers retired (timed out, crashed) whose threads may not have ended yet: close() waits for them. */
+  private readonly dying = new Set<Promise<void>>();
+  private readonly queue: Job[] = [];
+  private nextJob = 1;
+  private nextWorker = 1;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly size: number,
+    private readonly timeoutMs: number,
+    private readonly heapMb: number,
+    private readonly hooks: NonNullable<ExtractorOptions['__testHooks']>,
+  ) {}
+
+  run(bytes: Uint8Array): Promise<Extraction> {
+    if (this.closed) return Promise.reject(new ExtractorClosedError());
+    // A copy of exactly these bytes (never a view of a larger or pooled buffer): its buffer is
+    // transferred to the worker, and the caller keeps theirs.
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    return new Promise<Extraction>((resolve, reject) => {
+      this.queue.push({ id: this.nextJob++, bytes: copy, resolve, reject });
+      this.pump();
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      this.closed = true;
+      const error = new ExtractorClosedError();
+      for (const job of this.queue.splice(0)) job.reject(error);
+      for (const slot of [...this.slots]) this.retire(slot, 'close', error);
+      this.closing = Promise.all(this.dying).then(() => undefined);
+    }
+    return this.closing;
+  }
+
+  /** Hands queued jobs, oldest first, to idle workers, starting workers up to the pool size. */
+  private pump(): void {
+    while (!this.closed && this.queue.length > 0) {
+      let slot = [...this.slots].find((candidate) => candidate.job === undefined);
+      if (slot === undefined && this.slots.size < this.size) {
+        try {
+          slot = this.spawn();
+        } catch (error) {
+          // No thread to be had (out of resources): the document waiting longest fails, the next may not.
+          (this.queue.shift() as Job).reject(error);
+          continue;
+        }
+      }
+      if (slot === undefined) return;
+      const job = this.queue.shift() as Job;
+      this.dispatch(slot, job);
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(new URL('./pdf-worker.js', import.meta.url), {
+      workerData: { magicInputs: this.hooks.magicInputs === true } satisfies WorkerData,
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+      // Not the parent's flags: `node --input-type=module -e …` would make the worker fail to start.
+      execArgv: process.execArgv.filter((flag) => INHERITED_FLAGS.has(flag)),
+    });
+    const slot: Slot = {
+      id: this.nextWorker++,
+      worker,
+      job: undefined,
+      timer: undefined,
+      retired: false,
+      exited: new Promise((resolve) => worker.once('exit', () => resolve())),
+    };
+    this.slots.add(slot);
+    worker.on('message', (message: WorkerResponse) => this.onMessage(slot, message));
+    // After retirement the worker may still report its death: keep listening, ignore it.
+    worker.on('error', (error) => this.crashed(slot, errorMessage(error)));
+    worker.on('messageerror', (error) => this.crashed(slot, `a message could not be read (${errorMessage(error)})`));
+    worker.on('exit', (code) => this.crashed(slot, `the worker exited with code ${code}`));
+    worker.unref();
+    this.hooks.onEvent?.({ type: 'spawn', worker: slot.id });
+    return slot;
+  }
+
+  private dispatch(slot: Slot, job: Job): void {
+    slot.job = job;
+    slot.worker.ref();
+    // The clock runs from dispatch (a worker that never starts is caught too) and restarts when
+    // the worker takes the document, so starting a thread and loading pdf.js are not charged to it.
+    this.arm(slot);
+    const request: WorkerRequest = { id: job.id, bytes: job.bytes };
+    slot.worker.postMessage(request, [job.bytes.buffer]);
+    job.bytes = EMPTY;
+  }
+
+  private arm(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    if (this.timeoutMs > MAX_TIMER_MS) return;
+    slot.timer = setTimeout(() => {
+      this.retire(slot, 'timeout', new ExtractError('extract-timeout', `PDF extraction took longer than the limit of ${formatMs(this.timeoutMs)}; the extractor was stopped`, {
+        hint: 'the PDF may be huge or malformed',
+      }));
+      this.pump();
+    }, this.timeoutMs);
+  }
+
+  private onMessage(slot: Slot, message: WorkerResponse): void {
+    const job = slot.job;
+    if (slot.retired || job === undefined || message.id !== job.id) return;
+    if (message.type === 'started') {
+      this.arm(slot);
+      this.hooks.onEvent?.({ type: 'start', worker: slot.id, job: job.id, at: performance.now() });
+      return;
+    }
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    slot.job = undefined;
+    slot.worker.unref();
+    this.hooks.onEvent?.({ type: 'settle', worker: slot.id, job: job.id, at: performance.now(), ok: message.type === 'done' });
+    if (message.type === 'done') job.resolve(message.extraction);
+    else job.reject(deserializeError(message.error));
+    this.pump();
+  }
+
+  private crashed(slot: Slot, reason: string): void {
+    if (slot.retired) return;
+    this.retire(slot, 'crash', new ExtractError('bad-content', `the PDF extractor crashed: ${reason}`));
+    this.pump();
+  }
+
+  /** Takes a worker out of the pool for good: terminated, its document (if any) rejected with `error`. */
+  private retire(slot: Slot, reason: 'timeout' | 'crash' | 'close', error: Error): void {
+    if (slot.retired) return;
+    slot.retired = true;
+    this.slots.delete(slot);
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    const job = slot.job;
+    slot.job = undefined;
+    // terminate() settles when the thread is gone, even one stuck in a loop; a dead one settles at once.
+    slot.worker.terminate().catch(() => undefined);
+    const exited = slot.exited.then(() => {
+      this.dying.delete(exited);
+    });
+    this.dying.add(exited);
+    this.hooks.onEvent?.({ type: 'retire', worker: slot.id, reason });
+    job?.reject(error);
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${(ms / 1000).toLocaleString('en-US')} s` : `${ms.toLocaleString('en-US')} ms`;
+}

@@ -229,3 +229,15 @@ describe('sync against a local server', () => {
     await assert.rejects(sync({ mirrorDir: await tempDir() }), NotAMirrorError);
   });
 });
+
+describe('init inside another git work tree', () => {
+  it('creates a repository of its own instead of committing into the outer one', async () => {
+    const outer = await tempDir();
+    execFileSync('git', ['-C', outer, 'init', '--quiet']);
+    const inner = join(outer, 'mirror');
+    await initMirror({ dir: inner });
+    assert.equal(git(inner, 'rev-parse', '--show-toplevel').trim(), inner);
+    assert.equal(git(inner, 'log', '--format=%s').trim(), `Initialize leakmirror mirror mirror`);
+    assert.throws(() => git(outer, 'rev-parse', 'HEAD'), 'the outer repository got no commit');
+  });
+});

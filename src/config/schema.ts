@@ -84,6 +84,8 @@ const fetchSchema = z.strictObject({
   delayMs: z.number().int().min(0).max(600_000).optional(),
   /** Extra tries after a network error, a timeout, 429 or 5xx (with backoff). */
   retries: z.number().int().min(0).max(10).optional(),
+  /** Requests in flight at once to one host. */
+  perHostConcurrency: z.number().int().min(1).max(16).optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -113,6 +115,7 @@ export interface FetchSettings {
   concurrency: number;
   delayMs: number;
   retries: number;
+  perHostConcurrency: number;
 }
 
 /** The configuration with defaults merged in: what the rest of the program reads. */
@@ -132,6 +135,7 @@ export const DEFAULT_FETCH: FetchSettings = {
   concurrency: 4,
   delayMs: 1000,
   retries: 2,
+  perHostConcurrency: 2,
 };
 
 export interface ConfigIssue {

@@ -86,7 +86,6 @@ interface PlannedDocument {
   unlisted: boolean;
 }
 
-const PER_HOST_CONCURRENCY = 2;
 const MAX_CRAWL_DELAY_MS = 60_000;
 
 /** A source's request headers with `{ env: NAME }` values read from the environment. */
@@ -147,7 +146,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         ? fetcher
         : createFetcher({ ...fetcherOptions, allowPrivateNetwork: true });
     const fetcherFor = (source: SourceConfig): Fetcher => (source.allowPrivateNetwork === true ? privateFetcher : fetcher);
-    const scheduler = new HostScheduler(PER_HOST_CONCURRENCY);
+    const scheduler = new HostScheduler(mirror.config.fetch.perHostConcurrency);
     // The site's own Crawl-delay (known once its robots.txt was read) wins over a shorter setting.
     const delayFor = (source: SourceConfig, url: string): number =>
       Math.max(options.delayMs ?? source.delayMs ?? mirror.config.fetch.delayMs, Math.min(fetcherFor(source).crawlDelayMs?.(url) ?? 0, MAX_CRAWL_DELAY_MS));
@@ -253,8 +252,9 @@ export function summarize(reports: readonly DocumentReport[]): SyncSummary {
  */
 async function recoverWorkTree(mirror: Mirror, scratch: string, emit: (event: SyncEvent) => void, previousRunDied: boolean): Promise<void> {
   await rm(scratch, { recursive: true, force: true });
-  const removed = await mirror.repo.removeStaleIndexLock(previousRunDied);
-  if (removed) emit({ type: 'warning', message: 'removed a stale .git/index.lock left by an interrupted git process' });
+  for (const path of await mirror.repo.removeStaleGitLocks(previousRunDied)) {
+    emit({ type: 'warning', message: `removed a stale git lock left by an interrupted git process: ${path}` });
+  }
   const dirty = await mirror.repo.dirtyPaths([TEXT_DIR, RAW_DIR, META_DIR]);
   if (dirty.length > 0) {
     emit({ type: 'warning', message: `discarding ${dirty.length} uncommitted file(s) left by an interrupted run (e.g. ${dirty[0]}); they will be fetched again` });

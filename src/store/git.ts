@@ -92,10 +92,12 @@ export class MirrorRepo {
     }
   }
 
+  /** True when this directory is the top of a git work tree (not merely inside another one). */
   async isRepo(): Promise<boolean> {
     try {
       const top = (await this.git.raw(['rev-parse', '--show-toplevel'])).trim();
-      return top !== '';
+      const { realpath } = await import('node:fs/promises');
+      return top !== '' && (await realpath(top)) === (await realpath(this.dir));
     } catch {
       return false;
     }
@@ -122,27 +124,34 @@ export class MirrorRepo {
    * else a user staged by hand stays out of leakmirror's commits. Returns the new commit id.
    */
   async commitPaths(paths: string[], message: string, authorDate?: string): Promise<string> {
-    await this.run(['add', '--all', '--', ...paths], 'add');
+    // The write path spawns git directly: simple-git waits 50 ms after every process that prints
+    // nothing (its completion plugin), which is most of a commit's cost, and cannot feed stdin.
+    await this.spawnGit(['add', '--all', '--', ...paths], 'add');
     const args = [...(await this.identity()), 'commit', '--quiet', '--no-verify', '--allow-empty-message', '-F', '-'];
     if (authorDate !== undefined) args.push(`--date=${authorDate}`);
     args.push('--only', '--', ...paths);
-    await this.runWithInput(args, message, 'commit');
-    return (await this.run(['rev-parse', 'HEAD'], 'rev-parse')).trim();
+    await this.spawnGit(args, 'commit', message);
+    return (await this.spawnGit(['rev-parse', 'HEAD'], 'rev-parse')).trim();
   }
 
-  private async runWithInput(args: string[], input: string, what: string): Promise<void> {
-    // simple-git cannot feed stdin; commit messages go through a child process directly.
+  private async spawnGit(args: string[], what: string, input?: string): Promise<string> {
     const { spawn } = await import('node:child_process');
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn('git', args, { cwd: this.dir, stdio: ['pipe', 'ignore', 'pipe'] });
+    return new Promise<string>((resolve, reject) => {
+      const child = spawn('git', args, { cwd: this.dir, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      let stdout = '';
       let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       child.on('error', (error) => reject(new StoreError(`git ${what} failed: ${error.message}`, { cause: error })));
       child.on('close', (code) => {
-        if (code === 0) resolve();
-        else reject(new StoreError(`git ${what} failed in ${this.dir}: ${stderr.trim().split('\n')[0] ?? `exit ${code}`}`));
+        if (code === 0) resolve(stdout);
+        else reject(new StoreError(`git ${what} failed in ${this.dir}: ${stderr.trim().split('\n')[0] || `exit ${code}`}`));
       });
-      child.stdin.end(input);
+      if (input !== undefined && child.stdin !== null) {
+        // git may exit before reading everything (an error): that is reported by its exit code.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(input);
+      }
     });
   }
 
@@ -189,28 +198,36 @@ export class MirrorRepo {
   }
 
   /**
-   * A git process killed mid-way leaves index.lock behind and every later git write fails. Under the
-   * mirror lock no other leakmirror run uses this repository, so a lock left when the previous run
-   * died, or older than a minute, is stale. Returns whether one was removed.
+   * A git process killed mid-way leaves lock files behind (index.lock, HEAD.lock, the branch's ref
+   * lock) and every later git write fails. Under the mirror lock no other leakmirror run uses this
+   * repository, so a lock left when the previous run died, or older than a minute, is stale.
+   * Returns the locks removed.
    */
-  async removeStaleIndexLock(previousRunDied: boolean): Promise<boolean> {
+  async removeStaleGitLocks(previousRunDied: boolean): Promise<string[]> {
     const { stat, rm } = await import('node:fs/promises');
     const { resolve } = await import('node:path');
-    const path = resolve(this.dir, (await this.run(['rev-parse', '--git-path', 'index.lock'], 'rev-parse')).trim());
-    // A git child of a killed run may still be finishing: give it a moment before judging.
-    let info = await stat(path).catch(() => undefined);
-    for (let waited = 0; info !== undefined && waited < 3000; waited += 100) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      info = await stat(path).catch(() => undefined);
+    const branch = (await this.spawnGit(['symbolic-ref', '--quiet', 'HEAD'], 'symbolic-ref').catch(() => '')).trim();
+    const names = ['index.lock', 'HEAD.lock', 'packed-refs.lock', ...(branch === '' ? [] : [`${branch}.lock`])];
+    const output = await this.spawnGit(['rev-parse', ...names.flatMap((name) => ['--git-path', name])], 'rev-parse');
+    const paths = output.trim().split('\n').map((path) => resolve(this.dir, path));
+    const removed: string[] = [];
+    for (const path of paths) {
+      // A git child of a killed run may still be finishing: give it a moment before judging.
+      let info = await stat(path).catch(() => undefined);
+      for (let waited = 0; info !== undefined && waited < 3000; waited += 100) {
+        await new Promise((done) => setTimeout(done, 100));
+        info = await stat(path).catch(() => undefined);
+      }
+      if (info === undefined) continue;
+      if (!previousRunDied && Date.now() - info.mtimeMs < 60_000) {
+        throw new StoreError(`git's ${path} is locked: is another git command running in this mirror?`, {
+          hint: 'wait for it to finish; if none is running, remove that file',
+        });
+      }
+      await rm(path, { force: true });
+      removed.push(path);
     }
-    if (info === undefined) return false;
-    if (!previousRunDied && Date.now() - info.mtimeMs < 60_000) {
-      throw new StoreError(`git's index is locked (${path}): is another git command running in this mirror?`, {
-        hint: 'wait for it to finish; if none is running, remove that file',
-      });
-    }
-    await rm(path, { force: true });
-    return true;
+    return removed;
   }
 
   /** Paths under these directories that differ from HEAD (staged, unstaged or untracked). */

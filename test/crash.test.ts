@@ -169,9 +169,9 @@ describe('sync stopped by SIGINT or SIGTERM', () => {
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
-      // Wait until this run has recorded a document, then signal.
-      const head = git(mirror, 'rev-parse', 'HEAD');
-      for (let tries = 0; tries < 100 && git(mirror, 'rev-parse', 'HEAD') === head; tries += 1) {
+      // Wait until this run has written a document (commits land at checkpoints), then signal.
+      const written = (await filesUnder(join(mirror, 'meta'))).length;
+      for (let tries = 0; tries < 100 && (await filesUnder(join(mirror, 'meta'))).length === written; tries += 1) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       child.kill(signal);
@@ -179,6 +179,7 @@ describe('sync stopped by SIGINT or SIGTERM', () => {
       const report = JSON.parse(stdout) as { interrupted: boolean; documents: Array<{ status: string }> };
       assert.equal(report.interrupted, true);
       assert.ok(report.documents.length < 12, 'it stopped before the end');
+      assert.ok(report.documents.some((doc) => doc.status === 'new'), 'the documents in progress were recorded');
       assert.match(stderr, new RegExp(`${signal}: stopping after the documents in progress`));
       assert.equal(git(mirror, 'status', '--porcelain'), '');
       git(mirror, 'fsck', '--strict', '--no-progress', '--no-dangling');

@@ -206,20 +206,27 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       const concurrency = options.concurrency ?? mirror.config.fetch.concurrency;
       let done = 0;
       const total = planned.length;
-      await mapPool(planned, concurrency, async (doc) => {
-        if (options.signal?.aborted === true) return;
-        const report = await processDocument(doc, {
-          fetcher: fetcherFor(doc.source),
-          politely,
-          requestFor,
-          store,
-          dryRun,
-          rawCopies: mirror.config.rawCopies,
+      if (!dryRun) await store.begin();
+      try {
+        await mapPool(planned, concurrency, async (doc) => {
+          if (options.signal?.aborted === true) return;
+          const report = await processDocument(doc, {
+            fetcher: fetcherFor(doc.source),
+            politely,
+            requestFor,
+            store,
+            dryRun,
+            rawCopies: mirror.config.rawCopies,
+          });
+          reports.push(report);
+          done += 1;
+          emit({ type: 'document', report, done, total });
         });
-        reports.push(report);
-        done += 1;
-        emit({ type: 'document', report, done, total });
-      });
+      } catch (error) {
+        await store.abort();
+        throw error;
+      }
+      if (!dryRun) await store.end();
 
       reports.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return {

@@ -134,6 +134,25 @@ export class MirrorRepo {
     return (await this.spawnGit(['rev-parse', 'HEAD'], 'rev-parse')).trim();
   }
 
+  /** Whether git is configured to sign commits (then leakmirror commits with `git commit`). */
+  async signsCommits(): Promise<boolean> {
+    const value = await this.spawnGit(['config', '--bool', 'commit.gpgsign'], 'config').catch(() => '');
+    return value.trim() === 'true';
+  }
+
+  /** The identities commits are made with: git's configuration, else leakmirror. */
+  async identities(): Promise<{ author: { name: string; email: string }; committer: { name: string; email: string } }> {
+    const name = (await this.spawnGit(['config', 'user.name'], 'config').catch(() => '')).trim() || 'leakmirror';
+    const email = (await this.spawnGit(['config', 'user.email'], 'config').catch(() => '')).trim() || 'leakmirror@localhost';
+    return { author: { name, email }, committer: { name, email } };
+  }
+
+  /** Make git's index agree with the work tree for these paths (after commits made without it). */
+  async refreshIndex(paths: string[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.spawnGit(['update-index', '--add', '--remove', '-z', '--stdin'], 'update-index', paths.map((path) => `${path}\0`).join(''));
+  }
+
   private async spawnGit(args: string[], what: string, input?: string): Promise<string> {
     const { spawn } = await import('node:child_process');
     return new Promise<string>((resolve, reject) => {

@@ -5,6 +5,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreError } from '../errors.js';
 import { moveIntoPlace, writeFileAtomic } from './atomic.js';
+import { FastImportSession, type FileChange } from './fast-import.js';
 import { commitMessage, type ChangeType, type MirrorRepo } from './git.js';
 import { documentPaths, tempDir } from './layout.js';
 import { serializeMeta, type DocumentMeta } from './metadata.js';
@@ -31,6 +32,10 @@ export interface VersionToRecord {
 
 export class DocumentStore {
   private queue: Promise<unknown> = Promise.resolve();
+  private session: FastImportSession | undefined;
+  /** Paths committed through fast-import, whose index entries must be refreshed at the end. */
+  private readonly touched = new Set<string>();
+  private aborted = false;
   readonly tempDir: string;
 
   constructor(
@@ -56,26 +61,60 @@ export class DocumentStore {
     }
   }
 
+  /**
+   * Commit through one `git fast-import` for the whole run (unless the repository signs its commits,
+   * which fast-import cannot do: then each version is committed with `git commit`). Call end() after.
+   */
+  async begin(): Promise<void> {
+    if (await this.repo.signsCommits()) return;
+    this.session = await FastImportSession.start(this.mirrorDir, await this.repo.identities());
+  }
+
+  /** Finish the run's commits and bring git's index up to date with them. */
+  async end(): Promise<void> {
+    await this.serialize(async () => {
+      const session = this.session;
+      this.session = undefined;
+      if (session !== undefined) {
+        await session.finish();
+        await this.repo.refreshIndex([...this.touched]);
+      }
+      this.touched.clear();
+    });
+  }
+
+  /** Stop after a fatal error: commits since the last checkpoint are dropped; the next run redoes them. */
+  async abort(): Promise<void> {
+    this.aborted = true;
+    const session = this.session;
+    this.session = undefined;
+    await session?.abort();
+  }
+
   /** Write the version's files and commit them; returns the commit id. */
   record(version: VersionToRecord): Promise<string> {
     return this.serialize(async () => {
+      if (this.aborted) throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
       const { meta } = version;
       const metaPath = documentPaths(meta.id).meta;
-      const paths = [metaPath];
+      const metaText = serializeMeta(meta);
+      const changes: FileChange[] = [];
       try {
         if (version.text !== undefined) {
           await writeFileAtomic(join(this.mirrorDir, meta.text), version.text, this.tempDir);
-          paths.push(meta.text);
+          changes.push({ path: meta.text, data: version.text });
         }
         if (version.rawTempFile !== undefined && meta.raw !== null) {
-          await moveIntoPlace(version.rawTempFile, join(this.mirrorDir, meta.raw));
-          paths.push(meta.raw);
+          const rawFile = join(this.mirrorDir, meta.raw);
+          await moveIntoPlace(version.rawTempFile, rawFile);
+          changes.push({ path: meta.raw, data: this.session === undefined ? '' : await readFile(rawFile) });
         }
         if (version.previousRaw && version.previousRaw !== meta.raw) {
           await rm(join(this.mirrorDir, version.previousRaw), { force: true });
-          paths.push(version.previousRaw);
+          changes.push({ path: version.previousRaw, data: null });
         }
-        await writeFileAtomic(join(this.mirrorDir, metaPath), serializeMeta(meta), this.tempDir);
+        await writeFileAtomic(join(this.mirrorDir, metaPath), metaText, this.tempDir);
+        changes.push({ path: metaPath, data: metaText });
       } catch (error) {
         if (error instanceof StoreError) throw error;
         throw new StoreError(`cannot write the files of ${meta.id}: ${(error as Error).message}`, { cause: error });
@@ -88,7 +127,15 @@ export class DocumentStore {
         changeType: version.changeType,
         extra: version.extraTrailers,
       });
-      return this.repo.commitPaths(paths, message, version.authorDate);
+      if (this.session === undefined) {
+        return this.repo.commitPaths(
+          changes.map((change) => change.path),
+          message,
+          version.authorDate,
+        );
+      }
+      for (const change of changes) this.touched.add(change.path);
+      return this.session.commit({ message, authorDate: version.authorDate, changes });
     });
   }
 }

@@ -68,9 +68,11 @@ describe('extractHtml block structure', () => {
     assert.equal(normalizeText(textOf('<ul><li>a<ul><li>b</li></ul></li></ul>')), '- a\n  - b\n');
   });
 
-  it('survives very deep nesting (no recursion)', () => {
-    const depth = 5000; // 10,000 nested elements: deeper than a naive recursive walk can go safely
-    assert.equal(textOf(`${'<div><span>'.repeat(depth)}deep${'</span></div>'.repeat(depth)}`), 'deep\n');
+  it('extracts deep nesting within the limit, and refuses deeper with a clear error', () => {
+    const within = 900; // 1,800 nested elements: under the 2,000-level limit
+    assert.equal(textOf(`${'<div><span>'.repeat(within)}deep${'</span></div>'.repeat(within)}`), 'deep\n');
+    const beyond = 5000; // 10,000 nested elements
+    assert.throws(() => textOf(`${'<div><span>'.repeat(beyond)}deep${'</span></div>'.repeat(beyond)}`), /nested deeper than 2,000 levels/);
   });
 });
 

@@ -11,8 +11,8 @@ import { normalizeText } from '../extract/normalize.js';
 import type { Extraction } from '../extract/types.js';
 import { createFetcher } from '../fetch/fetcher.js';
 import { HostScheduler, mapPool } from '../fetch/host-scheduler.js';
-import type { FetchedBody, Fetcher, FetchRequest, LookupFunction } from '../fetch/types.js';
-import { linksFromHtml, canonicalUrl } from '../sources/links.js';
+import type { FetchedBody, Fetcher, LookupFunction } from '../fetch/types.js';
+import { discoverDocuments, type Politely, type RequestFor } from '../sources/discover.js';
 import { commitSubject, type ChangeType } from '../store/git.js';
 import { assignIds } from '../store/ids.js';
 import { documentPaths, rawPath, RAW_DIR, META_DIR, TEXT_DIR, tempDir as mirrorTempDir, lockTarget } from '../store/layout.js';
@@ -171,7 +171,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       for (const source of sources) {
         if (options.signal?.aborted === true) break;
         const known = existing.filter((meta) => meta.source === source.name);
-        const discovery = await discover(source, fetcherFor(source), politely, requestFor);
+        const discovery = await discoverDocuments(source, { fetcher: fetcherFor(source), politely, requestFor });
         if (discovery.error !== undefined) {
           emit({ type: 'source', source: source.name, discovered: 0, error: discovery.error.message });
           reports.push({
@@ -266,37 +266,6 @@ async function recoverWorkTree(mirror: Mirror, scratch: string, emit: (event: Sy
   if (dirty.length > 0) {
     emit({ type: 'warning', message: `discarding ${dirty.length} uncommitted file(s) left by an interrupted run (e.g. ${dirty[0]}); they will be fetched again` });
     await mirror.repo.restore([TEXT_DIR, RAW_DIR, META_DIR]);
-  }
-}
-
-type Politely = <T>(source: SourceConfig, url: string, task: () => Promise<T>) => Promise<T>;
-
-interface Discovery {
-  urls: string[];
-  error?: DocumentError;
-}
-
-type RequestFor = (source: SourceConfig, url: string) => FetchRequest;
-
-async function discover(source: SourceConfig, fetcher: Fetcher, politely: Politely, requestFor: RequestFor): Promise<Discovery> {
-  const url = canonicalUrl(source.url) ?? source.url;
-  if (source.kind === 'page') return { urls: [url] };
-  try {
-    const result = await politely(source, url, () => fetcher.fetch(requestFor(source, url)));
-    if (result.kind !== 'body') {
-      return { urls: [], error: new DocumentError(result.kind === 'gone' ? `http-${result.httpStatus}` : 'bad-content', `the index page answered ${result.httpStatus}`) };
-    }
-    try {
-      const bytes = await readFile(result.filePath);
-      const { decodeHtml } = await import('../extract/charset.js');
-      const { text } = decodeHtml(bytes, result.contentType);
-      return { urls: linksFromHtml(text, result.finalUrl, { links: source.links, match: source.match }) };
-    } finally {
-      await rm(result.filePath, { force: true });
-    }
-  } catch (error) {
-    if (error instanceof DocumentError) return { urls: [], error };
-    throw error;
   }
 }
 

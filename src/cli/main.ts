@@ -49,7 +49,18 @@ export function parseInteger(min: number, max: number): (value: string) => numbe
 
 const defaultIO: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 
+/** `leakmirror log x | head`: the reader went away, which is not an error worth a stack trace. */
+function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+}
+
 export async function main(argv: readonly string[], io: CliIO = defaultIO, cwd: string = process.cwd()): Promise<number> {
+  if (io === defaultIO) exitQuietlyOnClosedPipe();
   let exitCode: number = EXIT.ok;
   let lastOutput: Output | undefined;
   const cli: Cli = {

@@ -88,6 +88,13 @@ const fetchSchema = z.strictObject({
   perHostConcurrency: z.number().int().min(1).max(16).optional(),
 });
 
+const extractSchema = z.strictObject({
+  /** Worker threads for PDF extraction (default: the number of cores). */
+  workers: z.number().int().min(1).max(64).optional(),
+  /** Time one PDF may take to extract before it is given up (ms). */
+  pdfTimeoutMs: z.number().int().positive().optional(),
+});
+
 export const configSchema = z.strictObject({
   /** A name for the mirror, shown in reports and the published site. */
   name: z.string().min(1).optional(),
@@ -96,6 +103,7 @@ export const configSchema = z.strictObject({
   /** Keep the raw bytes as fetched beside the text (default true). */
   rawCopies: z.boolean().optional(),
   fetch: fetchSchema.optional(),
+  extract: extractSchema.optional(),
   sources: z
     .record(
       z.string().regex(SOURCE_NAME_PATTERN, 'source names are lowercase letters, digits, ".", "_" and "-" (at most 64)'),
@@ -119,11 +127,17 @@ export interface FetchSettings {
 }
 
 /** The configuration with defaults merged in: what the rest of the program reads. */
+export interface ExtractSettings {
+  workers: number | undefined;
+  pdfTimeoutMs: number;
+}
+
 export interface MirrorConfig {
   name: string;
   contact: string | undefined;
   rawCopies: boolean;
   fetch: FetchSettings;
+  extract: ExtractSettings;
   sources: SourceConfig[];
 }
 
@@ -214,6 +228,7 @@ export function withDefaults(raw: RawConfig, fallbackName: string): MirrorConfig
     contact: raw.contact,
     rawCopies: raw.rawCopies ?? true,
     fetch: { ...DEFAULT_FETCH, ...stripUndefined(raw.fetch ?? {}) },
+    extract: { workers: raw.extract?.workers, pdfTimeoutMs: raw.extract?.pdfTimeoutMs ?? 120_000 },
     sources: Object.entries(raw.sources ?? {}).map(([name, source]) => ({
       ...source,
       name,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceConfig } from '../config/schema.js';
 import { ConfigError, DocumentError, type FailureClass } from '../errors.js';
-import { extract } from '../extract/index.js';
+import { createExtractor, type Extractor } from '../extract/pool.js';
 import { normalizeText } from '../extract/normalize.js';
 import type { Extraction } from '../extract/types.js';
 import { createFetcher } from '../fetch/fetcher.js';
@@ -146,6 +146,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         ? fetcher
         : createFetcher({ ...fetcherOptions, allowPrivateNetwork: true });
     const fetcherFor = (source: SourceConfig): Fetcher => (source.allowPrivateNetwork === true ? privateFetcher : fetcher);
+    // PDFs are extracted in worker threads (both cores, a time limit per document); HTML and text
+    // stay on this thread.
+    const extractor = createExtractor({ workers: mirror.config.extract.workers, timeoutMs: mirror.config.extract.pdfTimeoutMs });
     const scheduler = new HostScheduler(mirror.config.fetch.perHostConcurrency);
     // The site's own Crawl-delay (known once its robots.txt was read) wins over a shorter setting.
     const delayFor = (source: SourceConfig, url: string): number =>
@@ -214,6 +217,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
             fetcher: fetcherFor(doc.source),
             politely,
             requestFor,
+            extractor,
             store,
             dryRun,
             rawCopies: mirror.config.rawCopies,
@@ -238,6 +242,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         finishedAt: new Date().toISOString(),
       };
     } finally {
+      await extractor.close();
       await fetcher.close();
       if (privateFetcher !== fetcher) await privateFetcher.close();
     }
@@ -273,6 +278,7 @@ interface ProcessContext {
   fetcher: Fetcher;
   politely: Politely;
   requestFor: RequestFor;
+  extractor: Extractor;
   store: DocumentStore;
   dryRun: boolean;
   rawCopies: boolean;
@@ -321,7 +327,7 @@ async function recordBody(
   let extraction: Extraction | undefined;
   let failure: DocumentError | undefined;
   try {
-    extraction = await extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, select: doc.source.select, remove: doc.source.remove });
+    extraction = await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, select: doc.source.select, remove: doc.source.remove });
   } catch (error) {
     if (!(error instanceof DocumentError)) throw error;
     failure = error;

@@ -2,6 +2,7 @@
 // each error naming the key path and the line, so a user can fix a file without guessing.
 import { z } from 'zod';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { DEFAULT_REMOVE_AFTER_MISSING_RUNS, inferKind, LISTING_KINDS, SOURCE_KINDS, WAYBACK_DELAY_MS, waybackPattern, waybackPatternProblem, type SourceKind } from '../sources/kinds.js';
 
 export const CONFIG_FILE = 'leakmirror.yaml';
 
@@ -34,14 +35,51 @@ const httpUrl = z.string().refine(
   { message: 'must be an absolute http:// or https:// URL' },
 );
 
+/** A source's URL: an http(s) URL, or `wayback:<url or prefix*>` for the Internet Archive's captures. */
+const sourceUrl = z.string().superRefine((value, context) => {
+  const pattern = waybackPattern(value);
+  if (value.toLowerCase().startsWith('wayback:')) {
+    const problem = pattern === undefined ? 'needs a URL or a prefix after it' : waybackPatternProblem(pattern);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: `wayback: ${problem}` });
+    return;
+  }
+  if (!httpUrl.safeParse(value).success) {
+    context.addIssue({ code: 'custom', message: 'must be an absolute http:// or https:// URL (or wayback:<url or prefix*>)' });
+  }
+});
+
 const sourceSchema = z.strictObject({
-  url: httpUrl,
-  /** `page`: the URL is the document. `index`: the URL lists documents through links. */
-  kind: z.enum(['page', 'index']).optional(),
+  url: sourceUrl,
+  /**
+   * `page`: the URL is the document. `index`: the URL lists documents through links. `feed`: an RSS,
+   * Atom, RDF or JSON feed whose items are documents. `sitemap`: a sitemap (or sitemap index, gzip
+   * too). `wayback`: the Internet Archive's captures of `wayback:<url or prefix*>`, each a version.
+   * Default: wayback for a wayback: URL, index with `links`, else page.
+   */
+  kind: z.enum(SOURCE_KINDS).optional(),
   /** CSS selector of the links that are documents (index sources). */
   links: cssSelector.optional(),
-  /** Regex an absolute link URL must match to be a document (index sources). */
+  /** Regex an absolute document URL must match (index, feed, sitemap, wayback). */
   match: regex.optional(),
+  /** Regex an absolute document URL must not match (index, feed, sitemap, wayback). */
+  exclude: regex.optional(),
+  /** Index pages read: 1 is the source URL alone; 2 and 3 follow the `next` links (pagination, sub-indexes). */
+  depth: z.number().int().min(1).max(3).optional(),
+  /** CSS selector of the links to further index pages (default with depth > 1: rel="next" links). */
+  next: cssSelector.optional(),
+  /** Follow index pages and child sitemaps on the source's site only (default true). */
+  sameSite: z.boolean().optional(),
+  /** The most documents taken from the listing per run, in listing order (the rest is not fetched, nor removed). */
+  maxDocuments: z.number().int().min(1).max(1_000_000).optional(),
+  /** Feed sources: also mirror each item's enclosures (attached PDFs and the like). */
+  enclosures: z.boolean().optional(),
+  /** Query parameters dropped from document URLs besides utm_*, fbclid, gclid, mc_cid... (`name*` is a prefix). */
+  stripParams: z.array(z.string().regex(/^[A-Za-z0-9_.[\]-]+\*?$/, 'must be a query parameter name, optionally ending in *')).optional(),
+  /**
+   * Runs a document may be missing from the listing before it is recorded as removed; a 404/410
+   * when fetched directly removes it at once. 0: never for missing alone. Default 2 (feed: 0).
+   */
+  removeAfterMissingRuns: z.number().int().min(0).max(1000).optional(),
   /** Keep only this part of HTML documents. */
   select: cssSelector.optional(),
   /** Drop these parts of HTML documents before extraction. */
@@ -113,7 +151,7 @@ export const configSchema = z.strictObject({
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
-export type SourceConfig = z.infer<typeof sourceSchema> & { name: string; kind: 'page' | 'index' };
+export type SourceConfig = z.infer<typeof sourceSchema> & { name: string; kind: SourceKind };
 
 export interface FetchSettings {
   maxBytes: number;
@@ -214,10 +252,30 @@ export function parseConfig(text: string, fallbackName = 'mirror'): ConfigParseR
 function checkSemantics(raw: RawConfig): Array<{ key: string; message: string }> {
   const issues: Array<{ key: string; message: string }> = [];
   for (const [name, source] of Object.entries(raw.sources ?? {})) {
-    const kind = source.kind ?? (source.links === undefined ? 'page' : 'index');
+    const kind = inferKind(source);
     if (kind === 'page' && (source.links !== undefined || source.match !== undefined)) {
       issues.push({ key: `sources.${name}.kind`, message: '`links` and `match` only apply to index sources (kind: index)' });
     }
+    // Source kinds: which keys apply to which kind.
+    const isWaybackUrl = waybackPattern(source.url) !== undefined;
+    if (kind === 'wayback' && !isWaybackUrl) {
+      issues.push({ key: `sources.${name}.url`, message: 'a wayback source\'s url is wayback:<url or prefix*>, e.g. wayback:example.org/docs/*' });
+    } else if (kind !== 'wayback' && isWaybackUrl) {
+      issues.push({ key: `sources.${name}.kind`, message: `a wayback: url makes a wayback source, not ${kind}` });
+    }
+    const only = (key: keyof typeof source, kinds: readonly SourceKind[]) => {
+      if (source[key] !== undefined && !kinds.includes(kind)) {
+        issues.push({ key: `sources.${name}.${key}`, message: `\`${key}\` only applies to ${kinds.join(', ')} sources (this one is ${kind})` });
+      }
+    };
+    only('links', ['index']);
+    only('depth', ['index']);
+    only('next', ['index']);
+    only('sameSite', ['index', 'sitemap']);
+    only('enclosures', ['feed']);
+    for (const key of ['exclude', 'maxDocuments'] as const) only(key, [...LISTING_KINDS, 'wayback']);
+    if (kind !== 'page') only('match', [...LISTING_KINDS, 'wayback']);
+    only('removeAfterMissingRuns', LISTING_KINDS);
   }
   return issues;
 }
@@ -229,11 +287,18 @@ export function withDefaults(raw: RawConfig, fallbackName: string): MirrorConfig
     rawCopies: raw.rawCopies ?? true,
     fetch: { ...DEFAULT_FETCH, ...stripUndefined(raw.fetch ?? {}) },
     extract: { workers: raw.extract?.workers, pdfTimeoutMs: raw.extract?.pdfTimeoutMs ?? 120_000 },
-    sources: Object.entries(raw.sources ?? {}).map(([name, source]) => ({
-      ...source,
-      name,
-      kind: source.kind ?? (source.links === undefined ? 'page' : 'index'),
-    })),
+    sources: Object.entries(raw.sources ?? {}).map(([name, source]) => {
+      const kind = inferKind(source);
+      const removeAfterMissingRuns = source.removeAfterMissingRuns ?? DEFAULT_REMOVE_AFTER_MISSING_RUNS[kind];
+      return {
+        ...source,
+        name,
+        kind,
+        // The archive asks for one request per second: the per-host scheduler keeps it at this delay.
+        ...(kind === 'wayback' && source.delayMs === undefined ? { delayMs: WAYBACK_DELAY_MS } : {}),
+        ...(removeAfterMissingRuns === undefined ? {} : { removeAfterMissingRuns }),
+      };
+    }),
   };
 }
 

@@ -17,6 +17,7 @@ import * as publish from './commands/publish.js';
 import * as show from './commands/show.js';
 import * as sources from './commands/sources.js';
 import * as sync from './commands/sync.js';
+import * as verify from './commands/verify.js';
 
 export interface Cli {
   io: CliIO;
@@ -95,7 +96,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO, cwd: 
     });
   withExamples(program, 'leakmirror init my-mirror', 'leakmirror -C my-mirror add https://example.org/leaks/ --links "a.doc" --match "\\.pdf$"', 'leakmirror -C my-mirror sync', 'leakmirror -C my-mirror diff <id>');
 
-  for (const module of [init, add, sources, sync, list, log, show, diff, changes, publish, demo]) module.register(program, cli);
+  for (const module of [init, add, sources, sync, list, log, show, diff, changes, publish, verify, demo]) module.register(program, cli);
 
   try {
     if (argv.length === 0) {

@@ -41,12 +41,16 @@ export interface DocumentMeta {
   /** Paths relative to the mirror root; raw is null when raw copies are off. */
   text: string;
   raw: string | null;
+  /** Ids of other documents whose raw bytes had the same sha256 when this version was recorded. */
+  sameAs?: string[] | null;
+  /** Wayback sources: the last capture imported (re-runs import only later ones). */
+  wayback?: { timestamp: string; digest: string; original: string } | null;
 }
 
 const KEY_ORDER: Array<keyof DocumentMeta> = [
   'id', 'source', 'url', 'finalUrl', 'title', 'status', 'extraction', 'error', 'contentType', 'mediaType',
   'sha256', 'size', 'textSha256', 'etag', 'lastModified', 'fetchedAt', 'removedAt', 'pages', 'author',
-  'created', 'modified', 'charset', 'extractor', 'text', 'raw',
+  'created', 'modified', 'charset', 'extractor', 'text', 'raw', 'sameAs', 'wayback',
 ];
 
 export function serializeMeta(meta: DocumentMeta): string {

@@ -1,9 +1,14 @@
 // An HTTP server for the benchmark corpus (bench/corpus.ts) on 127.0.0.1, port chosen by the OS.
 //
 // It serves one revision at a time from memory (so that disk reads do not blur what is measured)
-// and can switch revision while running. Keep-alive is on. Half of the paths, chosen by a hash of the
-// path, carry validators (a strong ETag and Last-Modified) and answer conditional requests with 304;
-// the other half carry none, as many real servers do, so a client has to fetch them in full.
+// and can switch revision while running. Keep-alive is on. Which paths carry validators (a strong
+// ETag and Last-Modified) and answer conditional requests with 304 depends on the validators mode,
+// also switchable while running:
+//   'half' (default): half of the paths, chosen by a hash of the path, plus the index page and the big
+//          PDF; the others carry none, as many real servers do, so a client has to fetch them in full;
+//   'all':  every path (a client that stored the validators gets a 304 for everything unchanged);
+//   'none': no path: no validator is sent and conditional requests are ignored (a 200 with the full,
+//          unchanged body every time).
 //
 // Last-Modified is not taken from file times: a file dates from the first revision in which its
 // current bytes appeared (rev1: 2024-01-01, rev2: 2024-03-01, plus a per-path offset within 30
@@ -14,7 +19,7 @@
 // It counts what it answered (per status, bytes sent, conditional requests), so the benchmark can
 // show how much work each sync asked of the server.
 //
-//   node dist/bench/corpus-server.js [--docs N] [--seed S] [--revision rev1]   # serve until Ctrl-C
+//   node dist/bench/corpus-server.js [--docs N] [--seed S] [--revision rev1] [--validators half|all|none]   # serve until Ctrl-C
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -23,15 +28,19 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { ensureCorpus, hash32, REVISIONS, type CorpusManifest, type Revision } from './corpus.js';
+import { ensureCorpus, hash32, REVISIONS, type CorpusDocument, type CorpusManifest, type Revision } from './corpus.js';
+
+export const VALIDATOR_MODES = ['half', 'all', 'none'] as const;
+export type ValidatorMode = (typeof VALIDATOR_MODES)[number];
 
 interface Entry {
   bytes: Buffer;
   contentType: string;
-  /** Undefined on the half of the paths that carry no validators. */
-  etag: string | undefined;
-  lastModified: string | undefined;
-  lastModifiedMs: number | undefined;
+  /** Whether the path carries validators in the 'half' mode. */
+  inHalf: boolean;
+  etag: string;
+  lastModified: string;
+  lastModifiedMs: number;
 }
 
 export interface ServerStats {
@@ -55,10 +64,12 @@ export interface CorpusServer {
   readonly url: string;
   readonly revision: Revision;
   setRevision(revision: Revision): void;
+  readonly validators: ValidatorMode;
+  setValidators(mode: ValidatorMode): void;
   /** Counters since the start or the last resetStats(). */
   stats(): ServerStats;
   resetStats(): void;
-  /** Number of document paths served with validators (the other ones have none). */
+  /** Number of document paths served with validators in the current mode (the other ones have none). */
   readonly withValidators: number;
   close(): Promise<void>;
 }
@@ -68,9 +79,18 @@ const REVISION_DATES_MS: Readonly<Record<Revision, number>> = {
   rev2: Date.UTC(2024, 2, 1),
 };
 
-/** The half of the paths that carry ETag and Last-Modified. The index page always does. */
-export function hasValidators(path: string): boolean {
-  return path === 'index.html' || hash32('validators', path) % 2 === 0;
+/**
+ * The half of the paths that carry ETag and Last-Modified in the 'half' mode. The index page always
+ * does, and so does the big PDF (so that warm runs do not download 80 MiB; what is measured then does
+ * not depend on where the hash puts one document).
+ */
+export function hasValidators(path: string, big = false): boolean {
+  return path === 'index.html' || big || hash32('validators', path) % 2 === 0;
+}
+
+/** Whether a document carries validators in a mode. */
+export function validatedIn(mode: ValidatorMode, doc: Pick<CorpusDocument, 'path' | 'big'>): boolean {
+  return mode === 'all' || (mode === 'half' && hasValidators(doc.path, doc.big === true));
 }
 
 function contentTypeOf(path: string): string {
@@ -81,6 +101,7 @@ function contentTypeOf(path: string): string {
 
 async function loadRevisions(dir: string, manifest: CorpusManifest): Promise<Map<Revision, Map<string, Entry>>> {
   const paths = ['index.html', ...manifest.documents.map((d) => d.path)];
+  const big = new Set(manifest.documents.filter((d) => d.big === true).map((d) => d.path));
   const revisions = new Map<Revision, Map<string, Entry>>();
   let previous: Map<string, Entry> | undefined;
   for (const revision of REVISIONS) {
@@ -93,14 +114,14 @@ async function loadRevisions(dir: string, manifest: CorpusManifest): Promise<Map
         entries.set(path, before);
         continue;
       }
-      const validators = hasValidators(path);
       const dateMs = REVISION_DATES_MS[revision] + (hash32('date', path) % (30 * 86_400)) * 1000;
       entries.set(path, {
         bytes,
         contentType: contentTypeOf(path),
-        etag: validators ? `"${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}"` : undefined,
-        lastModified: validators ? new Date(dateMs).toUTCString() : undefined,
-        lastModifiedMs: validators ? dateMs : undefined,
+        inHalf: hasValidators(path, big.has(path)),
+        etag: `"${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}"`,
+        lastModified: new Date(dateMs).toUTCString(),
+        lastModifiedMs: dateMs,
       });
     }
     revisions.set(revision, entries);
@@ -118,7 +139,6 @@ function noneMatchHits(header: string, etag: string): boolean {
 }
 
 function notModified(req: IncomingMessage, entry: Entry): boolean {
-  if (entry.etag === undefined || entry.lastModifiedMs === undefined) return false;
   const inm = req.headers['if-none-match'];
   if (inm !== undefined) return noneMatchHits(inm, entry.etag);
   const ims = req.headers['if-modified-since'];
@@ -136,14 +156,18 @@ export interface CorpusServerOptions {
   dir: string;
   manifest: CorpusManifest;
   revision?: Revision;
+  /** Which paths carry validators; 'half' by default. */
+  validators?: ValidatorMode;
 }
 
 export async function startCorpusServer(options: CorpusServerOptions): Promise<CorpusServer> {
   const revisions = await loadRevisions(options.dir, options.manifest);
   let revision: Revision = options.revision ?? 'rev1';
+  let mode: ValidatorMode = options.validators ?? 'half';
   let stats = emptyStats();
   let seen = new Map<string, number>();
-  const withValidators = options.manifest.documents.filter((d) => hasValidators(d.path)).length;
+  const withValidators = (m: ValidatorMode): number => options.manifest.documents.filter((d) => validatedIn(m, d)).length;
+  const counts = new Map(VALIDATOR_MODES.map((m) => [m, withValidators(m)]));
 
   const send = (res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body?: Buffer): void => {
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
@@ -177,8 +201,9 @@ export async function startCorpusServer(options: CorpusServerOptions): Promise<C
       send(res, 404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length }, body);
       return;
     }
-    const validators: OutgoingHttpHeaders = entry.etag !== undefined ? { ETag: entry.etag, 'Last-Modified': entry.lastModified, 'Cache-Control': 'no-cache' } : {};
-    if (notModified(req, entry)) {
+    const validated = mode === 'all' || (mode === 'half' && entry.inHalf);
+    const validators: OutgoingHttpHeaders = validated ? { ETag: entry.etag, 'Last-Modified': entry.lastModified, 'Cache-Control': 'no-cache' } : {};
+    if (validated && notModified(req, entry)) {
       send(res, 304, validators);
       return;
     }
@@ -210,6 +235,13 @@ export async function startCorpusServer(options: CorpusServerOptions): Promise<C
       if (!revisions.has(next)) throw new Error(`no such revision: ${next}`);
       revision = next;
     },
+    get validators() {
+      return mode;
+    },
+    setValidators(next: ValidatorMode): void {
+      if (!VALIDATOR_MODES.includes(next)) throw new Error(`no such validators mode: ${String(next)}`);
+      mode = next;
+    },
     stats: () => {
       const repeated = Object.fromEntries([...seen].filter(([, count]) => count > 1));
       return { ...structuredClone(stats), repeated };
@@ -218,7 +250,9 @@ export async function startCorpusServer(options: CorpusServerOptions): Promise<C
       stats = emptyStats();
       seen = new Map();
     },
-    withValidators,
+    get withValidators() {
+      return counts.get(mode) ?? 0;
+    },
     close(): Promise<void> {
       closing ??= new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
@@ -238,13 +272,15 @@ function argValue(args: readonly string[], name: string): string | undefined {
 }
 
 async function cli(args: readonly string[]): Promise<void> {
-  const docs = Number(argValue(args, '--docs') ?? 1000);
+  const docs = Number(argValue(args, '--docs') ?? 2000);
   const seed = Number(argValue(args, '--seed') ?? 1);
   const revision = (argValue(args, '--revision') ?? 'rev1') as Revision;
   if (!REVISIONS.includes(revision)) throw new Error(`--revision must be one of ${REVISIONS.join(', ')}`);
+  const validators = (argValue(args, '--validators') ?? 'half') as ValidatorMode;
+  if (!VALIDATOR_MODES.includes(validators)) throw new Error(`--validators must be one of ${VALIDATOR_MODES.join(', ')}`);
   const corpus = await ensureCorpus({ seed, docs, onProgress: (m) => console.error(m) });
-  const server = await startCorpusServer({ dir: corpus.dir, manifest: corpus.manifest, revision });
-  console.error(`serving ${corpus.dir}/${revision} (${server.withValidators}/${docs} documents with validators); Ctrl-C to stop`);
+  const server = await startCorpusServer({ dir: corpus.dir, manifest: corpus.manifest, revision, validators });
+  console.error(`serving ${corpus.dir}/${revision} (${server.withValidators}/${docs} documents with validators, mode ${validators}); Ctrl-C to stop`);
   console.log(server.url);
   process.once('SIGINT', () => {
     console.error(JSON.stringify(server.stats()));

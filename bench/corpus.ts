@@ -3,7 +3,17 @@
 // every document inside <main>, and a second revision in which 1% of the documents are edited (a
 // sentence changed or a paragraph added).
 //
-// Layout, under bench/work/corpus-v<generator>-seed<S>-n<N>/:
+// One of the PDFs is big (about 80 MiB: one page of text over a large incompressible image, as in a
+// scanned annex), to check that a sync's memory stays bounded by more than the largest document. It is
+// generated once (bench/work/big-pdf-v<generator>.pdf) and hard-linked into every corpus that has one.
+//
+// For scale runs (20,000 documents), `distinctPdfs` bounds how many distinct PDF files are made: the
+// PDF documents beyond that number reuse the bytes of an earlier one under their own URL (a PDF edited
+// in rev2 still gets bytes of its own). Generating 4,000 PDFs with pdf-lib would take minutes; the
+// HTML pages are all distinct. The mirror then stores fewer distinct raw blobs (git deduplicates them),
+// but every document is still fetched, hashed and extracted on its own.
+//
+// Layout, under bench/work/corpus-v<generator>-seed<S>-n<N>[-nobig][-pdf<D>]/:
 //   rev1/index.html, rev1/docs/<section>/<slug>-<nnnn>.{html,pdf}     complete tree
 //   rev2/...                                                           complete tree; unchanged files are
 //                                                                      hard links to rev1's (or copies)
@@ -13,15 +23,15 @@
 // leaves nothing that looks complete. A second run with the same seed and N reuses it.
 // Every byte is a function of (seed, N, GENERATOR_VERSION): no Math.random, no clock.
 //
-//   node dist/bench/corpus.js [--docs N] [--seed S]      # generate (or find) and print the directory
+//   node dist/bench/corpus.js [--docs N] [--seed S] [--no-big-pdf] [--distinct-pdfs D]   # generate (or find), print the directory
 
-import { copyFile, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PDFDocument, PDFHexString, type PDFFont, StandardFonts, rgb } from 'pdf-lib';
 
 /** Bump when the output of the generator changes, so stale cached corpora are not reused. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export const REVISIONS = ['rev1', 'rev2'] as const;
 export type Revision = (typeof REVISIONS)[number];
@@ -37,16 +47,24 @@ export interface CorpusDocument {
   pages?: number;
   /** Set when the document differs in rev2. */
   edit?: 'sentence' | 'paragraph';
+  /** The big PDF (about 80 MiB, one page of text over an incompressible image). Never edited. */
+  big?: true;
+  /** Scale corpora: the document's rev1 bytes are those of this other document (a reused PDF). */
+  sameAs?: string;
 }
 
 export interface CorpusManifest {
   generatorVersion: number;
   seed: number;
   docs: number;
+  /** Whether one of the PDFs is the big one. */
+  bigPdf: boolean;
+  /** Most distinct PDF files made (the others reuse their bytes); null: every PDF is distinct. */
+  distinctPdfs: number | null;
   documents: CorpusDocument[];
   /** Paths (relative to a revision root) of the documents edited in rev2. */
   edited: string[];
-  totals: { html: number; pdf: number; bytes: number; pdfPages: number };
+  totals: { html: number; pdf: number; bytes: number; pdfPages: number; distinctPdfFiles: number };
   /** Milliseconds the generation took (informative; not part of the corpus' identity). */
   generationMs: number;
 }
@@ -536,6 +554,94 @@ async function renderPdfDocument(plan: DocPlan, edit: 'sentence' | 'paragraph' |
 }
 
 // ---------------------------------------------------------------------------------------------------
+// The big PDF
+
+/** Bytes of the big PDF's image: 10,240 x 8,192 8-bit grey samples, 80 MiB, stored uncompressed. */
+const BIG_IMAGE_WIDTH = 10_240;
+const BIG_IMAGE_HEIGHT = 8_192;
+export const BIG_PDF_TITLE = 'Annex 7: satellite imagery of the landing stations (scanned, 80 MB)';
+
+function pdfString(text: string): string {
+  return `(${text.replace(/[\\()]/g, (c) => `\\${c}`)})`;
+}
+
+/**
+ * Writes the big PDF, by hand (pdf-lib would hold the whole file, twice, in memory): one A4 page of
+ * Helvetica text over an 80 MiB image whose samples come from the seeded PRNG, so no compressor gets
+ * them smaller (neither HTTP, nor git's zlib). The text is what an extractor should find.
+ */
+async function writeBigPdf(file: string, seed: number): Promise<void> {
+  const rng = new Rng(hash32('big-pdf', seed));
+  const lines: string[] = [];
+  for (const text of [sentence(rng), sentence(rng), sentence(rng), sentence(rng), sentence(rng), sentence(rng)].join(' ').split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + text.length < 88) lines[lines.length - 1] = `${last} ${text}`;
+    else lines.push(text);
+  }
+  const content = [
+    'q 451.28 0 0 361.02 72 90 cm /Im1 Do Q',
+    `BT /F1 15 Tf 72 780 Td ${pdfString(BIG_PDF_TITLE)} Tj ET`,
+    `BT /F1 10 Tf 72 752 Td 14.5 TL ${lines.map((line) => `${pdfString(line)} Tj T*`).join(' ')} ET`,
+    `BT /F1 9 Tf 72 70 Td ${pdfString('Figure 1: the landing stations, as photographed (image data is noise in this benchmark corpus).')} Tj ET`,
+  ].join('\n');
+  const imageBytes = BIG_IMAGE_WIDTH * BIG_IMAGE_HEIGHT;
+  const objects: string[] = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] /Resources << /Font << /F1 4 0 R >> /XObject << /Im1 6 0 R >> >> /Contents 5 0 R >>`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
+    '', // the image, streamed below
+    `<< /Title ${pdfString(BIG_PDF_TITLE)} /Author (Open Records Office) /Producer (leakmirror bench/corpus.ts) /CreationDate (D:20121203100000Z) >>`,
+  ];
+  const handle = await open(file, 'w');
+  try {
+    let offset = 0;
+    const put = async (data: string | Uint8Array): Promise<void> => {
+      const buffer = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+      await handle.write(buffer);
+      offset += buffer.length;
+    };
+    const offsets: number[] = [];
+    await put('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n');
+    for (const [i, body] of objects.entries()) {
+      offsets.push(offset);
+      if (i !== 5) {
+        await put(`${i + 1} 0 obj\n${body}\nendobj\n`);
+        continue;
+      }
+      await put(`6 0 obj\n<< /Type /XObject /Subtype /Image /Width ${BIG_IMAGE_WIDTH} /Height ${BIG_IMAGE_HEIGHT} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${imageBytes} >>\nstream\n`);
+      const chunk = Buffer.alloc(1 << 20);
+      const next = mulberry32(hash32('big-pdf-image', seed));
+      for (let written = 0; written < imageBytes; written += chunk.length) {
+        for (let j = 0; j < chunk.length; j += 4) chunk.writeUInt32LE(Math.floor(next() * 4294967296) >>> 0, j);
+        await put(chunk.subarray(0, Math.min(chunk.length, imageBytes - written)));
+      }
+      await put('\nendstream\nendobj\n');
+    }
+    const xref = offset;
+    const id = hash32('big-pdf-id', seed).toString(16).padStart(8, '0').repeat(4).toUpperCase();
+    await put(
+      `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}` +
+        `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 7 0 R /ID [<${id}> <${id}>] >>\nstartxref\n${xref}\n%%EOF\n`,
+    );
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The big PDF, generated once per generator version and seed into workDir and reused after. */
+export async function ensureBigPdf(workDir: string, seed = 1): Promise<string> {
+  const file = join(workDir, `big-pdf-v${GENERATOR_VERSION}-seed${seed}.pdf`);
+  if (await stat(file).then((s) => s.size > 80 * 1024 * 1024, () => false)) return file;
+  await mkdir(workDir, { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeBigPdf(tmp, seed);
+  await rename(tmp, file);
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The corpus on disk
 
 export function benchDir(): string {
@@ -543,8 +649,10 @@ export function benchDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench');
 }
 
-export function corpusDir(seed: number, docs: number, workDir = join(benchDir(), 'work')): string {
-  return join(workDir, `corpus-v${GENERATOR_VERSION}-seed${seed}-n${docs}`);
+export function corpusDir(seed: number, docs: number, workDir = join(benchDir(), 'work'), variant: { bigPdf?: boolean; distinctPdfs?: number | undefined } = {}): string {
+  const big = variant.bigPdf === false ? '-nobig' : '';
+  const distinct = variant.distinctPdfs !== undefined ? `-pdf${variant.distinctPdfs}` : '';
+  return join(workDir, `corpus-v${GENERATOR_VERSION}-seed${seed}-n${docs}${big}${distinct}`);
 }
 
 async function writeFileIn(root: string, path: string, data: string | Uint8Array): Promise<void> {
@@ -567,20 +675,34 @@ export interface CorpusOptions {
   docs: number;
   /** Where corpora are cached; bench/work by default. */
   workDir?: string;
+  /** Make one of the PDFs the big one (about 80 MiB). Default true. */
+  bigPdf?: boolean;
+  /** At most this many distinct PDF files; the other PDF documents reuse their bytes. Default: all distinct. */
+  distinctPdfs?: number;
   onProgress?: (message: string) => void;
 }
 
 /** The corpus for (seed, docs): reused from the cache when complete, else generated. */
 export async function ensureCorpus(options: CorpusOptions): Promise<Corpus> {
   const { seed, docs } = options;
+  const bigPdf = options.bigPdf ?? true;
+  const distinctPdfs = options.distinctPdfs;
   if (!Number.isInteger(docs) || docs < 1) throw new Error(`--docs must be a positive whole number, got ${docs}`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`--seed must be a whole number from 0 to 4294967295, got ${seed}`);
-  const dir = corpusDir(seed, docs, options.workDir);
+  if (distinctPdfs !== undefined && (!Number.isInteger(distinctPdfs) || distinctPdfs < 1)) throw new Error(`distinctPdfs must be a positive whole number, got ${distinctPdfs}`);
+  const workDir = options.workDir ?? join(benchDir(), 'work');
+  const dir = corpusDir(seed, docs, workDir, { bigPdf, distinctPdfs });
   const cached = await readFile(join(dir, 'manifest.json'), 'utf8').then(
     (text) => JSON.parse(text) as CorpusManifest,
     () => undefined,
   );
-  if (cached?.generatorVersion === GENERATOR_VERSION && cached.seed === seed && cached.docs === docs) {
+  if (
+    cached?.generatorVersion === GENERATOR_VERSION &&
+    cached.seed === seed &&
+    cached.docs === docs &&
+    cached.bigPdf === bigPdf &&
+    cached.distinctPdfs === (distinctPdfs ?? null)
+  ) {
     return { dir, manifest: cached, generated: false };
   }
 
@@ -593,37 +715,70 @@ export async function ensureCorpus(options: CorpusOptions): Promise<Corpus> {
   const rev2 = join(tmp, 'rev2');
 
   const plans = planDocuments(seed, docs);
+  // The big PDF takes the place of the first PDF of the plan (same URL scheme, its own title).
+  const bigPlan = bigPdf ? plans.find((p) => p.kind === 'pdf') : undefined;
+  if (bigPlan !== undefined) bigPlan.title = BIG_PDF_TITLE;
   const editCount = Math.max(1, Math.round(docs * 0.01));
   const editRng = new Rng(hash32('edits', seed, docs));
   const edits = new Map<number, 'sentence' | 'paragraph'>();
-  for (const index of editRng.shuffle(plans.map((p) => p.index)).slice(0, editCount)) {
+  const editable = plans.filter((p) => p !== bigPlan).map((p) => p.index);
+  for (const index of editRng.shuffle(editable).slice(0, editCount)) {
     edits.set(index, editRng.chance(0.5) ? 'sentence' : 'paragraph');
   }
 
   const documents: CorpusDocument[] = [];
   let pdfPages = 0;
   let totalBytes = 0;
+  // Scale corpora: the distinct PDFs made so far (plan, bytes, pages), reused in turn past the bound.
+  const distinct: Array<{ plan: DocPlan; bytes: number; pages: number }> = [];
+  let reusedPdfs = 0;
   for (const plan of plans) {
     const edit = edits.get(plan.index);
     let bytes: number;
     let pages: number | undefined;
+    let sameAs: string | undefined;
     if (plan.kind === 'html') {
       const html = renderHtmlDocument(plan, undefined);
       bytes = Buffer.byteLength(html);
       await writeFileIn(rev1, plan.path, html);
       if (edit !== undefined) await writeFileIn(rev2, plan.path, renderHtmlDocument(plan, edit));
+    } else if (plan === bigPlan) {
+      const file = await ensureBigPdf(workDir, seed);
+      await linkOrCopy(file, join(rev1, ...plan.path.split('/')));
+      bytes = (await stat(file)).size;
+      pages = 1;
+      pdfPages += 1;
+    } else if (distinctPdfs !== undefined && distinct.length >= distinctPdfs) {
+      // Reuse the bytes of an earlier PDF under this URL; an edit still gets bytes of its own.
+      const source = distinct[reusedPdfs++ % distinct.length] as (typeof distinct)[number];
+      sameAs = source.plan.path;
+      await linkOrCopy(join(rev1, ...source.plan.path.split('/')), join(rev1, ...plan.path.split('/')));
+      bytes = source.bytes;
+      pages = source.pages;
+      pdfPages += source.pages;
+      if (edit !== undefined) await writeFileIn(rev2, plan.path, (await renderPdfDocument(source.plan, edit)).bytes);
     } else {
       const pdf = await renderPdfDocument(plan, undefined);
       bytes = pdf.bytes.length;
       pages = pdf.pages;
       pdfPages += pdf.pages;
+      distinct.push({ plan, bytes, pages });
       await writeFileIn(rev1, plan.path, pdf.bytes);
       if (edit !== undefined) await writeFileIn(rev2, plan.path, (await renderPdfDocument(plan, edit)).bytes);
     }
     if (edit === undefined) await linkOrCopy(join(rev1, ...plan.path.split('/')), join(rev2, ...plan.path.split('/')));
     totalBytes += bytes;
-    documents.push({ path: plan.path, kind: plan.kind, title: plan.title, bytes, ...(pages !== undefined ? { pages } : {}), ...(edit !== undefined ? { edit } : {}) });
-    if ((plan.index + 1) % 100 === 0) progress(`corpus: ${plan.index + 1}/${docs} documents`);
+    documents.push({
+      path: plan.path,
+      kind: plan.kind,
+      title: plan.title,
+      bytes,
+      ...(pages !== undefined ? { pages } : {}),
+      ...(edit !== undefined ? { edit } : {}),
+      ...(plan === bigPlan ? { big: true as const } : {}),
+      ...(sameAs !== undefined ? { sameAs } : {}),
+    });
+    if ((plan.index + 1) % 500 === 0) progress(`corpus: ${plan.index + 1}/${docs} documents`);
   }
   const index = renderIndex(plans);
   await writeFileIn(rev1, 'index.html', index);
@@ -633,6 +788,8 @@ export async function ensureCorpus(options: CorpusOptions): Promise<Corpus> {
     generatorVersion: GENERATOR_VERSION,
     seed,
     docs,
+    bigPdf,
+    distinctPdfs: distinctPdfs ?? null,
     documents,
     edited: documents.filter((d) => d.edit !== undefined).map((d) => d.path),
     totals: {
@@ -640,6 +797,7 @@ export async function ensureCorpus(options: CorpusOptions): Promise<Corpus> {
       pdf: documents.filter((d) => d.kind === 'pdf').length,
       bytes: totalBytes,
       pdfPages,
+      distinctPdfFiles: distinct.length + (bigPlan !== undefined ? 1 : 0),
     },
     generationMs: Math.round(performance.now() - started),
   };
@@ -665,12 +823,19 @@ function argValue(args: readonly string[], name: string): string | undefined {
 }
 
 async function cli(args: readonly string[]): Promise<void> {
-  const docs = Number(argValue(args, '--docs') ?? 1000);
+  const docs = Number(argValue(args, '--docs') ?? 2000);
   const seed = Number(argValue(args, '--seed') ?? 1);
-  const corpus = await ensureCorpus({ seed, docs, onProgress: (m) => console.error(m) });
+  const distinct = argValue(args, '--distinct-pdfs');
+  const corpus = await ensureCorpus({
+    seed,
+    docs,
+    bigPdf: !args.includes('--no-big-pdf'),
+    ...(distinct !== undefined ? { distinctPdfs: Number(distinct) } : {}),
+    onProgress: (m) => console.error(m),
+  });
   const t = corpus.manifest.totals;
   console.error(
-    `${corpus.generated ? 'generated' : 'reused'} ${corpus.manifest.docs} documents (${t.html} HTML, ${t.pdf} PDF, ${t.pdfPages} PDF pages, ` +
+    `${corpus.generated ? 'generated' : 'reused'} ${corpus.manifest.docs} documents (${t.html} HTML, ${t.pdf} PDF in ${t.distinctPdfFiles} distinct files, ${t.pdfPages} PDF pages, ` +
       `${(t.bytes / 1024 / 1024).toFixed(1)} MiB; ${corpus.manifest.edited.length} edited in rev2) in ${corpus.manifest.generationMs} ms`,
   );
   console.log(corpus.dir);

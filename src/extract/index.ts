@@ -11,7 +11,7 @@ import type { ExtractInput, Extraction } from './types.js';
  */
 export const EXTRACTOR_VERSIONS = {
   html: 'html@1',
-  pdf: 'pdf-parse@2.4.5',
+  pdf: 'pdf-parse@2.4.5+layout@2',
   text: 'text@1',
   unsupported: 'none@1',
 } as const;

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { errorMessage, ExtractError, LeakmirrorError } from '../errors.js';
 import { EXTRACTOR_VERSIONS } from './index.js';
+import { pageLines, rejoinHyphenation, removeRunningLines, type PdfTextItem } from './pdf-layout.js';
 import type { Extraction } from './types.js';
 
 /** The exact marker line that opens page `n` (1-based). */
@@ -50,12 +51,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<Extraction> {
   });
   try {
     const info = await parser.getInfo();
-    const result = await parser.getText();
-    const pages = [...result.pages].sort((a, b) => a.num - b.num);
-    const pageTexts = pages.map((page) => ({
-      num: page.num,
-      text: page.text.replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, ' ').trim(),
-    }));
+    const pageLineLists = await readPageLines(bytes);
     const base = {
       kind: 'pdf' as const,
       pages: info.total,
@@ -63,12 +59,21 @@ export async function extractPdf(bytes: Uint8Array): Promise<Extraction> {
       extractor: EXTRACTOR_VERSIONS.pdf,
       mediaType: 'application/pdf',
     };
-    if (pageTexts.every((page) => page.text === '')) {
+    if (pageLineLists.every((lines) => lines.every((line) => line.trim() === ''))) {
       await assertPagesAreReal(bytes);
       return { ...base, status: 'needs-ocr', text: '' };
     }
-    const text = pageTexts.map((page) => (page.text === '' ? pageMarker(page.num) : `${pageMarker(page.num)}\n${page.text}`)).join('\n\n');
-    return { ...base, status: 'text', text: `${text}\n` };
+    // Document-level decisions, before normalization: running headers and footers out (into the
+    // metadata), then words broken at line ends (page ends included) rejoined where the document says so.
+    const running = removeRunningLines(pageLineLists);
+    const pages = rejoinHyphenation(running.pages).map((lines) => lines.join('\n').trim());
+    const text = pages.map((page, index) => (page === '' ? pageMarker(index + 1) : `${pageMarker(index + 1)}\n${page}`)).join('\n\n');
+    return {
+      ...base,
+      status: 'text',
+      text: `${text}\n`,
+      ...(running.removed.length > 0 ? { runningHeaders: running.removed } : {}),
+    };
   } catch (error) {
     throw asExtractError(error);
   } finally {
@@ -102,6 +107,36 @@ function cleanString(value: unknown): string | undefined {
 
 function isoDate(date: Date | null | undefined): string | undefined {
   return date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
+}
+
+/**
+ * Each page's text lines, from pdf.js's text items (pdf-layout.ts joins them). Its own document: the
+ * same pdf.js build pdf-parse runs on, with the same character maps and fonts.
+ */
+async function readPageLines(bytes: Uint8Array): Promise<string[][]> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    ...pdfjsAssets(),
+    cMapPacked: true,
+    isEvalSupported: false,
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+  });
+  try {
+    const document = await task.promise;
+    const pages: string[][] = [];
+    for (let n = 1; n <= document.numPages; n++) {
+      const page = await document.getPage(n);
+      // Normalization off: pdf.js folds Arabic ligatures after reversing RTL words (see pageLines).
+      const content = await page.getTextContent({ disableNormalization: true });
+      const items: PdfTextItem[] = content.items.flatMap((item) => ('str' in item ? [item] : []));
+      pages.push(pageLines(items).map((line) => line.replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, ' ')));
+      page.cleanup();
+    }
+    return pages;
+  } finally {
+    await task.destroy();
+  }
 }
 
 /**

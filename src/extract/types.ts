@@ -36,6 +36,11 @@ export interface Extraction {
   /** ISO 8601 dates from the document's own metadata, when it has them. */
   created?: string | undefined;
   modified?: string | undefined;
+  /**
+   * PDF: running headers and footers (lines repeated at the top or bottom of most pages) removed
+   * from `text`, each once; a number that changes from page to page is shown as `#` (`Page # of 4`).
+   */
+  runningHeaders?: string[] | undefined;
   /** `name@version` of the extractor, so a change of extractor can be told from a change of text. */
   extractor: string;
   /** The media type decided on, e.g. `application/pdf`. */

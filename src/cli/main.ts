@@ -18,6 +18,7 @@ import * as show from './commands/show.js';
 import * as sources from './commands/sources.js';
 import * as sync from './commands/sync.js';
 import * as verify from './commands/verify.js';
+import * as watchCommand from './commands/watch.js';
 
 export interface Cli {
   io: CliIO;
@@ -96,7 +97,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO, cwd: 
     });
   withExamples(program, 'leakmirror init my-mirror', 'leakmirror -C my-mirror add https://example.org/leaks/ --links "a.doc" --match "\\.pdf$"', 'leakmirror -C my-mirror sync', 'leakmirror -C my-mirror diff <id>');
 
-  for (const module of [init, add, sources, sync, list, log, show, diff, changes, publish, verify, demo]) module.register(program, cli);
+  for (const module of [init, add, sources, sync, list, log, show, diff, changes, publish, verify, watchCommand, demo]) module.register(program, cli);
 
   try {
     if (argv.length === 0) {

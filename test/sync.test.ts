@@ -115,6 +115,9 @@ describe('sync against a local server', () => {
     // Markup-only change: new bytes, same text.
     site.set('/docs/notes.txt', { type: 'text/plain', body: 'Notes\nline two\n' });
     index(['docs/letter.html', 'docs/draft.pdf', 'docs/notes.txt']);
+    // Unlisted and gone upstream: removed at once (unlisted but still served, it would wait for
+    // removeAfterMissingRuns, default 2: see test/sources-removal.test.ts).
+    site.delete('/docs/old.html');
     site.delete('/single.html');
     const result = await run();
     assert.deepEqual(byId(result), {

@@ -13,6 +13,8 @@ import { createFetcher } from '../fetch/fetcher.js';
 import { HostScheduler, mapPool } from '../fetch/host-scheduler.js';
 import type { FetchedBody, Fetcher, LookupFunction } from '../fetch/types.js';
 import { discoverDocuments, type Politely, type RequestFor } from '../sources/discover.js';
+import type { SourceKind } from '../sources/kinds.js';
+import { canonicalUrl } from '../sources/url.js';
 import { commitSubject, type ChangeType } from '../store/git.js';
 import { assignIds } from '../store/ids.js';
 import { documentPaths, rawPath, RAW_DIR, META_DIR, TEXT_DIR, tempDir as mirrorTempDir, lockTarget } from '../store/layout.js';
@@ -20,7 +22,22 @@ import { acquireLock } from '../store/lock.js';
 import { readAllMeta, type DocumentMeta } from '../store/metadata.js';
 import { DocumentStore, sha256Hex } from '../store/store.js';
 import { userAgent } from '../version.js';
+import { appendRun, runRecord } from './runs.js';
+import { formatShard, inShard, type Shard } from './shard.js';
 import { openMirror, selectSources, type Mirror } from './mirror.js';
+import { SameBytesIndex } from './same-bytes.js';
+import {
+  missingThreshold,
+  nextSourceState,
+  planMissing,
+  readSourceState,
+  saveLastRuns,
+  saveSourceState,
+  summarizeSources,
+  type ListingOutcome,
+  type SourceSummary,
+} from './source-state.js';
+import { importWayback, listWayback, type WaybackPlan } from './wayback.js';
 
 export type DocumentOutcome = 'new' | 'changed' | 'unchanged' | 'removed' | 'failed';
 
@@ -47,11 +64,26 @@ export interface SyncResult {
   interrupted: boolean;
   startedAt: string;
   finishedAt: string;
+  /** Per source looked at: its listing (status, documents discovered, missing) and its documents' outcomes. */
+  sources: SourceSummary[];
 }
 
 export type SyncEvent =
   | { type: 'warning'; message: string }
-  | { type: 'source'; source: string; discovered: number; error?: string }
+  | {
+      type: 'source';
+      source: string;
+      /** Documents the listing has (also those beyond maxDocuments). */
+      discovered: number;
+      error?: string;
+      kind?: SourceKind;
+      /** Documents no longer listed, waiting for removeAfterMissingRuns or a 404. */
+      missing?: number;
+      /** maxDocuments left documents out of this run. */
+      truncated?: boolean;
+      /** Listing pages or files fetched. */
+      pages?: number;
+    }
   | { type: 'document'; report: DocumentReport; done: number; total: number };
 
 export interface SyncOptions {
@@ -75,6 +107,8 @@ export interface SyncOptions {
   env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Overrides fetch.retries. */
   retries?: number | undefined;
+  /** Only the documents of shard `index` (1-based) of `count`, split by a hash of the id (core/shard.ts). */
+  shard?: Shard | undefined;
 }
 
 interface PlannedDocument {
@@ -84,6 +118,8 @@ interface PlannedDocument {
   previous: DocumentMeta | undefined;
   /** Listed no more by its index page: record the removal without fetching. */
   unlisted: boolean;
+  /** Why it is unlisted, for the removal's commit message. */
+  why?: string;
 }
 
 const MAX_CRAWL_DELAY_MS = 60_000;
@@ -171,25 +207,48 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       const planned: PlannedDocument[] = [];
       const takenIds = new Set(existing.map((meta) => meta.id));
 
+      // Per-source state (src/core/source-state.ts: the missing-run counters of the removal rule,
+      // committed once per run when it changes) and what each listing gave this run.
+      const stateFile = await readSourceState(mirror.dir);
+      const listings = new Map<string, ListingOutcome>();
+      const waybackPlans: WaybackPlan[] = [];
+      const sameBytes = new SameBytesIndex(existing);
+      const warn = (message: string) => emit({ type: 'warning', message });
+      const listingFailed = (source: SourceConfig, error: DocumentError): void => {
+        emit({ type: 'source', source: source.name, kind: source.kind, discovered: 0, error: error.message });
+        const what = ({ feed: 'feed', sitemap: 'sitemap', wayback: 'capture list' } as Record<string, string>)[source.kind] ?? 'index page';
+        reports.push({ id: source.name, url: source.url, source: source.name, status: 'failed', error: `${what}: ${error.message}`, errorClass: error.failure });
+        listings.set(source.name, { status: 'failed', discovered: 0, missing: stateFile.state.sources[source.name]?.missing ?? {}, error: error.message, errorClass: error.failure });
+      };
+
       for (const source of sources) {
         if (options.signal?.aborted === true) break;
         const known = existing.filter((meta) => meta.source === source.name);
-        const discovery = await discoverDocuments(source, { fetcher: fetcherFor(source), politely, requestFor });
-        if (discovery.error !== undefined) {
-          emit({ type: 'source', source: source.name, discovered: 0, error: discovery.error.message });
-          reports.push({
-            id: source.name,
-            url: source.url,
-            source: source.name,
-            status: 'failed',
-            error: `index page: ${discovery.error.message}`,
-            errorClass: discovery.error.failure,
-          });
+        // Wayback sources: listed now (one request to the archive), imported after the other documents.
+        if (source.kind === 'wayback') {
+          const listed = await listWayback(source, { fetcher: fetcherFor(source), politely, requestFor, env: options.env ?? {}, known, takenIds, warn });
+          if ('error' in listed) {
+            listingFailed(source, listed.error);
+            continue;
+          }
+          waybackPlans.push(listed.plan);
+          listings.set(source.name, { status: 'ok', discovered: listed.plan.discovered, missing: {}, truncated: listed.plan.truncated });
+          emit({ type: 'source', source: source.name, kind: source.kind, discovered: listed.plan.discovered, truncated: listed.plan.truncated, pages: 1 });
           continue;
         }
-        emit({ type: 'source', source: source.name, discovered: discovery.urls.length });
-        const byUrl = new Map(known.map((meta) => [meta.url, meta]));
-        const ids = assignIds(source.name, discovery.urls, new Map(known.map((meta) => [meta.url, meta.id])), takenIds, {
+        const discovery = await discoverDocuments(source, { fetcher: fetcherFor(source), politely, requestFor, warn });
+        if (discovery.error !== undefined) {
+          listingFailed(source, discovery.error);
+          continue;
+        }
+        // A later page of the listing that failed: reported; the listing counts as incomplete.
+        for (const failure of discovery.failures ?? []) {
+          reports.push({ id: source.name, url: failure.url, source: source.name, status: 'failed', error: `listing page: ${failure.error.message}`, errorClass: failure.error.failure });
+        }
+        // Recorded URLs in today's canonical form: one recorded with a tracking parameter is found again.
+        const canonical = (url: string): string => canonicalUrl(url, undefined, source) ?? url;
+        const byUrl = new Map(known.map((meta) => [canonical(meta.url), meta]));
+        const ids = assignIds(source.name, discovery.urls, new Map(known.map((meta) => [canonical(meta.url), meta.id])), takenIds, {
           single: source.kind === 'page',
         });
         for (const url of discovery.urls) {
@@ -197,18 +256,44 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
           takenIds.add(id);
           planned.push({ id, url, source, previous: byUrl.get(url), unlisted: false });
         }
-        const listed = new Set(discovery.urls);
-        for (const meta of known) {
-          if (!listed.has(meta.url) && meta.status === 'active') {
-            planned.push({ id: meta.id, url: meta.url, source, previous: meta, unlisted: true });
-          }
+        // The removal rule: a document the listing no longer has is fetched directly (404/410:
+        // removed) until it has been missing removeAfterMissingRuns runs in a row, then removed.
+        const listed = discovery.listed ?? discovery.urls;
+        const complete = discovery.complete !== false;
+        const missing = planMissing({
+          known,
+          listed: new Set(listed),
+          canonical,
+          previous: stateFile.state.sources[source.name]?.missing ?? {},
+          threshold: missingThreshold(source),
+          complete,
+        });
+        for (const decision of missing.decisions) {
+          const why = `no longer listed by its source (${decision.runs} run${decision.runs === 1 ? '' : 's'} in a row)`;
+          planned.push({ id: decision.meta.id, url: decision.meta.url, source, previous: decision.meta, unlisted: decision.remove, why });
         }
+        listings.set(source.name, { status: complete ? 'ok' : 'partial', discovered: listed.length, missing: missing.counters, truncated: discovery.truncated });
+        emit({
+          type: 'source',
+          source: source.name,
+          kind: source.kind,
+          discovered: listed.length,
+          missing: Object.keys(missing.counters).length,
+          truncated: discovery.truncated,
+          pages: discovery.pages,
+        });
+      }
+
+      // Listings are read by every shard; each document is fetched by exactly one.
+      if (options.shard !== undefined) {
+        const shard = options.shard;
+        planned.splice(0, planned.length, ...planned.filter((doc) => inShard(doc.id, shard)));
       }
 
       const store = new DocumentStore(mirror.dir, mirror.repo);
       const concurrency = options.concurrency ?? mirror.config.fetch.concurrency;
       let done = 0;
-      const total = planned.length;
+      const total = planned.length + waybackPlans.reduce((sum, plan) => sum + plan.documents.length, 0);
       if (!dryRun) await store.begin();
       try {
         await mapPool(planned, concurrency, async (doc) => {
@@ -221,25 +306,71 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
             store,
             dryRun,
             rawCopies: mirror.config.rawCopies,
+            sameBytes,
           });
           reports.push(report);
           done += 1;
           emit({ type: 'document', report, done, total });
         });
+        // Wayback sources: each document's new captures, in capture order (src/core/wayback.ts).
+        for (const plan of waybackPlans) {
+          if (options.signal?.aborted === true) break;
+          const imported = await importWayback(plan, {
+            fetcher: fetcherFor(plan.source),
+            politely,
+            requestFor,
+            extractor,
+            store,
+            dryRun,
+            rawCopies: mirror.config.rawCopies,
+            sameBytes,
+            signal: options.signal,
+            onReport: (report) => {
+              reports.push(report);
+              done += 1;
+              emit({ type: 'document', report, done, total });
+            },
+          });
+          const listing = listings.get(plan.source.name);
+          if (listing !== undefined) listing.captures = imported.captures;
+        }
       } catch (error) {
         await store.abort();
         throw error;
       }
       if (!dryRun) await store.end();
 
+      const interrupted = options.signal?.aborted === true;
+      const finishedAt = new Date().toISOString();
+      const sourceSummaries = summarizeSources(sources, reports, listings);
+      // An interrupted run did not look at every document: it leaves the counters as they were.
+      if (!dryRun && !interrupted) {
+        await saveSourceState(mirror.dir, mirror.repo, nextSourceState(stateFile.state, mirror.config.sources, listings, reports), stateFile.text);
+        await saveLastRuns(mirror.dir, sourceSummaries, finishedAt, mirror.config.sources.map((source) => source.name));
+      }
+      if (!dryRun) {
+        // The run log (core/runs.ts). Failing to write it does not undo the versions recorded.
+        const record = runRecord({
+          startedAt,
+          finishedAt: new Date().toISOString(),
+          sources: sources.map((source) => source.name),
+          shard: options.shard === undefined ? undefined : formatShard(options.shard),
+          interrupted: options.signal?.aborted === true,
+          documents: reports,
+        });
+        await appendRun(mirror.dir, mirror.repo, record).catch((error: unknown) =>
+          emit({ type: 'warning', message: `could not record the run in runs.jsonl: ${error instanceof Error ? error.message : String(error)}` }),
+        );
+      }
       reports.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return {
         documents: reports,
         summary: summarize(reports),
         dryRun,
-        interrupted: options.signal?.aborted === true,
+        interrupted,
         startedAt,
-        finishedAt: new Date().toISOString(),
+        finishedAt,
+        sources: sourceSummaries,
       };
     } finally {
       await extractor.close();
@@ -282,13 +413,15 @@ interface ProcessContext {
   store: DocumentStore;
   dryRun: boolean;
   rawCopies: boolean;
+  /** Documents by raw sha256, for the metadata's `sameAs`. */
+  sameBytes?: SameBytesIndex | undefined;
 }
 
 async function processDocument(doc: PlannedDocument, context: ProcessContext): Promise<DocumentReport> {
   const base = { id: doc.id, url: doc.url, source: doc.source.name };
   const previous = doc.previous;
   if (doc.unlisted && previous !== undefined) {
-    return recordRemoval(previous, 'no longer listed by its index page', context, base);
+    return recordRemoval(previous, doc.why ?? 'no longer listed by its index page', context, base);
   }
   let fetched;
   try {
@@ -366,6 +499,8 @@ async function recordBody(
     extractor: extraction?.extractor ?? previous?.extractor ?? 'none',
     text: paths.text,
     raw: context.rawCopies ? rawPath(doc.id, mediaType) : null,
+    // The same bytes under another document's URL: noted, still stored (git keeps one blob).
+    sameAs: context.sameBytes?.claim(doc.id, fetched.sha256) ?? null,
   };
 
   const failed = failure === undefined ? {} : { error: `extraction failed: ${failure.message}`, errorClass: failure.failure };

@@ -192,7 +192,7 @@ describe('diffTexts: table', () => {
     assert.deepEqual(r, {
       mode: 'word',
       hunks: [],
-      stats: { added: 0, removed: 0, linesAdded: 0, linesRemoved: 0, wordsAdded: 0, wordsRemoved: 0 },
+      stats: { added: 0, removed: 0, linesAdded: 0, linesRemoved: 0, wordsAdded: 0, wordsRemoved: 0, charsAdded: 0, charsRemoved: 0, oldWords: 20, newWords: 20, share: 0 },
       degraded: false,
     });
   });
@@ -424,7 +424,8 @@ describe('diffTexts: stats', () => {
     assert.equal(r.stats.wordsRemoved, 0);
     assert.equal(r.stats.linesAdded, 1);
     const line = diffTexts(L('a, b; c'), L('a, b; c', 'new words here, and more!'), { mode: 'line' });
-    assert.deepEqual(line.stats, { added: 1, removed: 0, linesAdded: 1, linesRemoved: 0, wordsAdded: 5, wordsRemoved: 0 });
+    // 'new words here, and more!' is 25 characters; 5 of the 3 + 8 words changed.
+    assert.deepEqual(line.stats, { added: 1, removed: 0, linesAdded: 1, linesRemoved: 0, wordsAdded: 5, wordsRemoved: 0, charsAdded: 25, charsRemoved: 0, oldWords: 3, newWords: 8, share: 0.4545 });
   });
 
   it('splitLines', () => {

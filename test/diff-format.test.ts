@@ -113,7 +113,7 @@ describe('toJson', () => {
     const j = toJson(r, { id: 'eu-reg', from: 'abc123', to: 'def456' });
     assert.deepEqual(Object.keys(j), ['id', 'from', 'to', 'mode', 'degraded', 'stats', 'hunks']);
     assert.equal(j.mode, 'word');
-    assert.deepEqual(j.stats, { added: 5, removed: 2, linesAdded: 3, linesRemoved: 2, wordsAdded: 5, wordsRemoved: 2 });
+    assert.deepEqual(j.stats, { added: 5, removed: 2, linesAdded: 3, linesRemoved: 2, wordsAdded: 5, wordsRemoved: 2, charsAdded: 20, charsRemoved: 10, oldWords: 20, newWords: 23, share: 0.1628 });
     const h = j.hunks[0];
     assert.ok(h);
     assert.deepEqual(Object.keys(h), ['oldStart', 'oldLines', 'newStart', 'newLines', 'page', 'heading', 'lines', 'parts']);

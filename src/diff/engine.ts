@@ -1,6 +1,8 @@
 // The diff engine: two normalized texts in, hunks and statistics out. Pure; no I/O.
 
-import type { DiffHunk, DiffOptions, DiffPart, DiffResult, DiffStats, HunkLine } from './types.js';
+import type { DiffHunk, DiffMode, DiffOptions, DiffPart, DiffResult, DiffStats, HunkLine } from './types.js';
+import { countChars, refineParts } from './chars.js';
+import { comparableLine, compileIgnoreRules, joinComparable, type CompiledIgnoreRules } from './ignore.js';
 import { diffSequences, internAll, type WorkBudget } from './line-diff.js';
 import { countWords, diffWords } from './words.js';
 
@@ -61,6 +63,20 @@ export function headingOf(line: string): string | undefined {
   return ok ? (t.length > 100 ? t.slice(0, 100) : t) : undefined;
 }
 
+/**
+ * Cheap pre-check for headingOf: a heading's first non-blank character is a digit, "§", or the first
+ * letter of a keyword (Article, Section, Chapter, Part, Annex, Appendix, Resolution, Recommendation).
+ * Most lines of a document fail here without a trim or a regex.
+ */
+function mayBeHeading(line: string): boolean {
+  let i = 0;
+  while (i < line.length && line.charCodeAt(i) <= 32) i++;
+  const c = line.charCodeAt(i) | 32; // lower case for ASCII letters
+  if (line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) return true;
+  // a, c, p, r, s; non-ASCII (other whitespace before the heading, "§") goes to the full check.
+  return c === 97 || c === 99 || c === 112 || c === 114 || c === 115 || line.charCodeAt(i) > 127;
+}
+
 /** Page number if `line` is a page marker (`--- page N ---`; a trailing '\r' is ignored). */
 export function pageMarkerOf(line: string): number | undefined {
   if (!line.startsWith('--- page ')) return undefined;
@@ -98,6 +114,7 @@ class SideIndex {
         pages.push({ idx: i, page });
         continue;
       }
+      if (!mayBeHeading(line)) continue;
       const h = headingOf(line);
       if (h !== undefined) headings.push({ idx: i, text: h });
     }
@@ -126,16 +143,70 @@ interface Block {
 }
 
 function emptyStats(): DiffStats {
-  return { added: 0, removed: 0, linesAdded: 0, linesRemoved: 0, wordsAdded: 0, wordsRemoved: 0 };
+  return {
+    added: 0,
+    removed: 0,
+    linesAdded: 0,
+    linesRemoved: 0,
+    wordsAdded: 0,
+    wordsRemoved: 0,
+    charsAdded: 0,
+    charsRemoved: 0,
+    oldWords: 0,
+    newWords: 0,
+    share: 0,
+  };
 }
 
+/** (wordsAdded + wordsRemoved) / (oldWords + newWords), rounded to 4 decimals, at most 1. */
+export function shareOf(stats: Pick<DiffStats, 'wordsAdded' | 'wordsRemoved' | 'oldWords' | 'newWords'>): number {
+  const total = stats.oldWords + stats.newWords;
+  if (total === 0) return 0;
+  return Math.min(1, Math.round(((stats.wordsAdded + stats.wordsRemoved) / total) * 10_000) / 10_000);
+}
+
+function noChange(mode: DiffMode, oldText: string, newText: string, ignored: DiffResult['ignored']): DiffResult {
+  const stats = emptyStats();
+  stats.oldWords = countWords(oldText);
+  stats.newWords = oldText === newText ? stats.oldWords : countWords(newText);
+  const result: DiffResult = { mode, hunks: [], stats, degraded: false };
+  if (ignored !== undefined) result.ignored = ignored;
+  return result;
+}
+
+/** Line keys under ignore rules (see ignore.ts); the last line without '\n' is told apart. */
+function ruleKeys(side: SplitText, rules: CompiledIgnoreRules): string[] {
+  const keys = side.lines.map((line) => comparableLine(line, rules));
+  // Without the whitespace rule, a missing final newline is a difference (as comparableText says).
+  if (!rules.whitespace && !side.finalNewline && keys.length > 0) keys[keys.length - 1] = '\n' + (keys[keys.length - 1] as string);
+  return keys;
+}
+
+function sameComparable(keysA: readonly string[], keysB: readonly string[], rules: CompiledIgnoreRules): boolean {
+  if (rules.whitespace) return joinComparable(keysA, rules) === joinComparable(keysB, rules);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) if (keysA[i] !== keysB[i]) return false;
+  return true;
+}
+
+/**
+ * Diff two texts: line diff first, then (word and char modes) words inside each changed block,
+ * then (char mode) characters inside short changed words.
+ *
+ * Under ignore rules (options.ignore), lines are compared by their comparable form and a changed
+ * block whose two sides compare equal is no change, so the result has no hunks exactly when
+ * comparableText(old) === comparableText(new). Hunks show the real text; text whose difference is
+ * ignored is shown as it is in the old version (as context, or as equal parts).
+ */
 export function diffTexts(oldText: string, newText: string, options: DiffOptions): DiffResult {
   const mode = options.mode;
   const rawContext = options.context ?? DEFAULT_CONTEXT;
   // Infinity shows the whole text as one hunk; NaN falls back to the default; negatives are 0.
   const context =
     rawContext === Infinity ? Number.MAX_SAFE_INTEGER : Number.isFinite(rawContext) ? Math.max(0, Math.floor(rawContext)) : DEFAULT_CONTEXT;
-  if (oldText === newText) return { mode, hunks: [], stats: emptyStats(), degraded: false };
+  const rules = compileIgnoreRules(options.ignore);
+  const ignored = rules === undefined ? undefined : { ...rules.rules, patterns: [...rules.rules.patterns] };
+  if (oldText === newText) return noChange(mode, oldText, newText, ignored);
 
   const oldSide = splitLines(oldText);
   const newSide = splitLines(newText);
@@ -146,13 +217,24 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
 
   // A last line without '\n' differs from the same text with one (the patch must say so), so it
   // is compared under a key no real line can have (real lines never contain '\n').
-  const keysA = oldSide.finalNewline || n === 0 ? a : [...a.slice(0, -1), '\n' + (a[n - 1] as string)];
-  const keysB = newSide.finalNewline || m === 0 ? b : [...b.slice(0, -1), '\n' + (b[m - 1] as string)];
+  let keysA: readonly string[];
+  let keysB: readonly string[];
+  if (rules === undefined) {
+    keysA = oldSide.finalNewline || n === 0 ? a : [...a.slice(0, -1), '\n' + (a[n - 1] as string)];
+    keysB = newSide.finalNewline || m === 0 ? b : [...b.slice(0, -1), '\n' + (b[m - 1] as string)];
+  } else {
+    keysA = ruleKeys(oldSide, rules);
+    keysB = ruleKeys(newSide, rules);
+    if (sameComparable(keysA, keysB, rules)) return noChange(mode, oldText, newText, ignored);
+  }
   const { ids, idCount } = internAll([keysA, keysB]);
   const seq = diffSequences(ids[0] as Int32Array, ids[1] as Int32Array, idCount);
   let degraded = seq.degraded;
 
+  // Changed blocks; under ignore rules, a block whose sides compare equal is set aside ("soft": its
+  // old lines are shown as context) and only the others are changes.
   const blocks: Block[] = [];
+  const soft: Block[] = [];
   {
     let i = 0;
     let j = 0;
@@ -167,7 +249,8 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
       while (j < m && seq.matchB[j] === -1) j++;
       blk.a1 = i;
       blk.b1 = j;
-      blocks.push(blk);
+      if (rules !== undefined && sameComparable(keysA.slice(blk.a0, blk.a1), keysB.slice(blk.b0, blk.b1), rules)) soft.push(blk);
+      else blocks.push(blk);
     }
   }
 
@@ -185,6 +268,16 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
     for (let j = j0; j < j1; j++) s += newLineText(j);
     return s;
   };
+  /** The new-side line where old line `i` is (or would be): exact for matched lines. */
+  const softIndex = soft.map((s) => ({ idx: s.a0, s }));
+  const newIndexOf = (i: number): number => {
+    if (i >= n) return m;
+    const j = seq.matchA[i] as number;
+    if (j >= 0) return j;
+    const blk = lastAtOrBefore(softIndex, i)?.s;
+    if (blk !== undefined && i < blk.a1) return blk.b0 + Math.min(i - blk.a0, blk.b1 - blk.b0);
+    return m;
+  };
 
   const oldIndex = new SideIndex(a);
   const newIndex = new SideIndex(b);
@@ -192,6 +285,8 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
   // Sized in characters: at 2 characters a token ("w1 w2") that is 40 units a token, the
   // line-level rate (a unit is roughly 8 ns).
   const wordBudget: WorkBudget = { remaining: 2_000_000 + 20 * (oldText.length + newText.length) };
+  // Character refinement gets its own, smaller allowance (it only ever sees short changes).
+  const charBudget: WorkBudget = { remaining: 1_000_000 + 4 * (oldText.length + newText.length) };
 
   const stats = emptyStats();
   const hunks: DiffHunk[] = [];
@@ -208,31 +303,32 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
     const pre = Math.min(context, first.a0);
     const post = Math.min(context, n - last.a1);
     const oldStartIdx = first.a0 - pre;
-    const newStartIdx = first.b0 - pre;
+    const newStartIdx = soft.length === 0 ? first.b0 - pre : Math.min(newIndexOf(oldStartIdx), first.b0);
     const oldCount = last.a1 + post - oldStartIdx;
-    const newCount = last.b1 + post - newStartIdx;
+    let newCount = 0;
 
     const lines: HunkLine[] = [];
     const parts: DiffPart[] = [];
     const push = (op: DiffPart['op'], text: string): void => {
       if (text === '') return;
       const prev = parts[parts.length - 1];
-      if (mode === 'word' && prev && prev.op === op) prev.text += text;
+      if (mode !== 'line' && prev && prev.op === op) prev.text += text;
       else parts.push({ op, text });
     };
-    const addContext = (i0: number, i1: number, j0: number): void => {
-      for (let i = i0, j = j0; i < i1; i++, j++) {
+    // Context is shown from the old side (under ignore rules the new side may differ in ignored ways).
+    const addContext = (i0: number, i1: number): void => {
+      for (let i = i0; i < i1; i++) {
         const line: HunkLine = { op: 'context', text: a[i] as string };
         if (noEolOld(i)) line.noNewline = true;
         lines.push(line);
         push('equal', oldLineText(i));
       }
+      newCount += i1 - i0;
     };
 
     let ci = oldStartIdx;
-    let cj = newStartIdx;
     for (const blk of group) {
-      addContext(ci, blk.a0, cj);
+      addContext(ci, blk.a0);
       for (let i = blk.a0; i < blk.a1; i++) {
         const line: HunkLine = { op: 'removed', text: a[i] as string };
         if (noEolOld(i)) line.noNewline = true;
@@ -243,28 +339,35 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
         if (noEolNew(j)) line.noNewline = true;
         lines.push(line);
       }
+      newCount += blk.b1 - blk.b0;
       stats.linesRemoved += blk.a1 - blk.a0;
       stats.linesAdded += blk.b1 - blk.b0;
 
       const removedText = joinOld(blk.a0, blk.a1);
       const addedText = joinNew(blk.b0, blk.b1);
-      if (mode === 'word') {
-        // Refine only here, inside the changed block: unchanged text costs nothing.
-        const wd = diffWords(removedText, addedText, { budget: wordBudget });
-        if (wd.degraded) degraded = true;
-        for (const p of wd.parts) push(p.op, p.text);
-        stats.wordsAdded += wd.wordsAdded;
-        stats.wordsRemoved += wd.wordsRemoved;
-      } else {
+      if (mode === 'line') {
         for (let i = blk.a0; i < blk.a1; i++) push('removed', oldLineText(i));
         for (let j = blk.b0; j < blk.b1; j++) push('added', newLineText(j));
         stats.wordsRemoved += countWords(removedText);
         stats.wordsAdded += countWords(addedText);
+        stats.charsRemoved += countChars(removedText);
+        stats.charsAdded += countChars(addedText);
+      } else {
+        // Refine only here, inside the changed block: unchanged text costs nothing.
+        const wd = diffWords(removedText, addedText, { budget: wordBudget, ignore: rules });
+        if (wd.degraded) degraded = true;
+        const blockParts = mode === 'char' ? refineParts(wd.parts, charBudget, rules) : wd.parts;
+        for (const p of blockParts) {
+          push(p.op, p.text);
+          if (p.op === 'added') stats.charsAdded += countChars(p.text);
+          else if (p.op === 'removed') stats.charsRemoved += countChars(p.text);
+        }
+        stats.wordsAdded += wd.wordsAdded;
+        stats.wordsRemoved += wd.wordsRemoved;
       }
       ci = blk.a1;
-      cj = blk.b1;
     }
-    addContext(ci, last.a1 + post, cj);
+    addContext(ci, last.a1 + post);
 
     // Page and heading of the first change, on the side where it is visible.
     const side = first.a1 > first.a0 ? oldIndex : newIndex;
@@ -284,7 +387,12 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
     hunks.push(hunk);
   }
 
-  stats.added = mode === 'word' ? stats.wordsAdded : stats.linesAdded;
-  stats.removed = mode === 'word' ? stats.wordsRemoved : stats.linesRemoved;
-  return { mode, hunks, stats, degraded };
+  stats.added = mode === 'word' ? stats.wordsAdded : mode === 'char' ? stats.charsAdded : stats.linesAdded;
+  stats.removed = mode === 'word' ? stats.wordsRemoved : mode === 'char' ? stats.charsRemoved : stats.linesRemoved;
+  stats.oldWords = countWords(oldText);
+  stats.newWords = countWords(newText);
+  stats.share = shareOf(stats);
+  const result: DiffResult = { mode, hunks, stats, degraded };
+  if (ignored !== undefined) result.ignored = ignored;
+  return result;
 }

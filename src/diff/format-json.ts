@@ -8,6 +8,9 @@ export interface JsonMeta {
   /** Old and new version labels (commit, date…), as the caller names them. */
   from: string;
   to: string;
+  /** When the old and new versions were fetched (ISO 8601), when known. */
+  fromDate?: string | undefined;
+  toDate?: string | undefined;
 }
 
 export interface JsonHunk {
@@ -25,21 +28,31 @@ export interface JsonDiff {
   id: string;
   from: string;
   to: string;
+  fromDate?: string;
+  toDate?: string;
   mode: DiffMode;
   degraded: boolean;
+  /** The ignore rules honoured, when any was set. */
+  ignore?: { whitespace: boolean; case: boolean; patterns: string[] };
   stats: DiffStats;
   hunks: JsonHunk[];
 }
 
-/** A plain, JSON.stringify-ready object; optional fields are left out rather than null. */
-export function toJson(result: DiffResult, meta: JsonMeta): JsonDiff {
+/** `toJson` without the hunks: what `diff --stat --json` prints. */
+export type JsonDiffStat = Omit<JsonDiff, 'hunks'>;
+
+/** The summary part of the JSON view (everything but the hunks). */
+export function toJsonStat(result: DiffResult, meta: JsonMeta): JsonDiffStat {
   const s = result.stats;
   return {
     id: meta.id,
     from: meta.from,
     to: meta.to,
+    ...(meta.fromDate !== undefined ? { fromDate: meta.fromDate } : {}),
+    ...(meta.toDate !== undefined ? { toDate: meta.toDate } : {}),
     mode: result.mode,
     degraded: result.degraded,
+    ...(result.ignored !== undefined ? { ignore: { whitespace: result.ignored.whitespace, case: result.ignored.case, patterns: [...result.ignored.patterns] } } : {}),
     stats: {
       added: s.added,
       removed: s.removed,
@@ -47,7 +60,19 @@ export function toJson(result: DiffResult, meta: JsonMeta): JsonDiff {
       linesRemoved: s.linesRemoved,
       wordsAdded: s.wordsAdded,
       wordsRemoved: s.wordsRemoved,
+      charsAdded: s.charsAdded,
+      charsRemoved: s.charsRemoved,
+      oldWords: s.oldWords,
+      newWords: s.newWords,
+      share: s.share,
     },
+  };
+}
+
+/** A plain, JSON.stringify-ready object; optional fields are left out rather than null. */
+export function toJson(result: DiffResult, meta: JsonMeta): JsonDiff {
+  return {
+    ...toJsonStat(result, meta),
     hunks: result.hunks.map((h) => ({
       oldStart: h.oldStart,
       oldLines: h.oldLines,

@@ -75,7 +75,7 @@ export function formatText(result: DiffResult, options: TextFormatOptions): stri
   for (const h of result.hunks) {
     const where = hunkLocation(h).replace(/[\p{Cc}]/gu, '');
     out.push(p.hunkHeader(hunkRange(h) + (where ? ` ${where}` : '')) + '\n');
-    if (result.mode === 'word') {
+    if (result.mode !== 'line') {
       let body = '';
       for (const part of h.parts) {
         if (part.op === 'equal') body += part.text;

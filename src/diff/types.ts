@@ -1,11 +1,17 @@
 // The diff stage's contract: two texts in, hunks and statistics out (pure data, rendered elsewhere).
 
-export type DiffMode = 'line' | 'word';
+import type { IgnoreRules } from './ignore.js';
+
+/** `line`: whole lines; `word`: words inside changed lines; `char`: also characters inside changed
+ * words when that is clearer ("9[-0-]{+5+}", "2012-12-0[-3-]{+7+}"). */
+export type DiffMode = 'line' | 'word' | 'char';
 
 export interface DiffOptions {
   mode: DiffMode;
   /** Unchanged lines shown around each change (default 3). */
   context?: number | undefined;
+  /** Differences that do not count (whitespace, case, patterns); see ignore.ts. */
+  ignore?: IgnoreRules | undefined;
 }
 
 /** One line of a hunk, as a unified diff shows it. */
@@ -39,13 +45,23 @@ export interface DiffHunk {
 }
 
 export interface DiffStats {
-  /** Words (word mode) or lines (line mode) added and removed: the contract's `stats`. */
+  /** Words (word mode), lines (line mode) or characters (char mode) added and removed: the
+   * contract's `stats`. */
   added: number;
   removed: number;
   linesAdded: number;
   linesRemoved: number;
   wordsAdded: number;
   wordsRemoved: number;
+  /** Characters (code points, line breaks not counted) in the added and removed parts. */
+  charsAdded: number;
+  charsRemoved: number;
+  /** Words in the whole old and new text. */
+  oldWords: number;
+  newWords: number;
+  /** Share of the words that changed: (wordsAdded + wordsRemoved) / (oldWords + newWords), 0..1,
+   * rounded to 4 decimals (0.032 is "3.2% of words changed"); 0 when both texts are empty. */
+  share: number;
 }
 
 export interface DiffResult {
@@ -54,4 +70,6 @@ export interface DiffResult {
   stats: DiffStats;
   /** True when a bound on the work was hit and a coarser (still correct) diff was returned. */
   degraded: boolean;
+  /** The ignore rules the diff honoured, when any was set. */
+  ignored?: { whitespace: boolean; case: boolean; patterns: string[] } | undefined;
 }

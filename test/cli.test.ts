@@ -103,7 +103,8 @@ describe('leakmirror CLI end to end', () => {
 
     const log = json<Array<{ commit: string; date: string; status: string; sha256: string; message: string }>>(await cli(['-C', mirror, 'log', 'sample/draft-itrs-td64', '--json']));
     assert.equal(log.length, 2);
-    assert.deepEqual(Object.keys(log[0] ?? {}).sort(), ['commit', 'date', 'message', 'sha256', 'status']);
+    // The contract's fields, plus the words each version added and removed.
+    assert.deepEqual(Object.keys(log[0] ?? {}).sort(), ['commit', 'date', 'message', 'sha256', 'status', 'wordsAdded', 'wordsRemoved']);
     assert.equal(log[0]?.status, 'content');
     assert.match(log[0]?.message ?? '', /^Update /);
     assert.match(log[1]?.message ?? '', /^Add /);
@@ -156,7 +157,7 @@ describe('leakmirror CLI end to end', () => {
     const cases: Array<{ args: string[]; pattern: RegExp; cwd?: string }> = [
       { args: ['frobnicate'], pattern: /unknown command/ },
       { args: ['-C', mirror, 'sync', '--bogus'], pattern: /unknown option/ },
-      { args: ['-C', mirror, 'diff', 'sample/draft-itrs', '--mode', 'char'], pattern: /mode/ },
+      { args: ['-C', mirror, 'diff', 'sample/draft-itrs', '--mode', 'letter'], pattern: /mode/ },
       { args: ['-C', mirror, 'log', 'sample/draft-itrs'], pattern: /unknown document id.*\n.*did you mean: sample\/draft-itrs-td64/ },
       { args: ['-C', mirror, 'show', 'sample/draft-itrs-td64', '--at', 'dead'], pattern: /no version of this document has commit dead\navailable versions:/ },
       { args: ['-C', mirror, 'sync', 'nosuchsource'], pattern: /unknown source: nosuchsource/ },

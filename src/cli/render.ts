@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { DocumentReport, SyncResult } from '../core/sync.js';
 import type { ListedDocument, RecordedChange } from '../core/list.js';
-import type { Version } from '../core/history.js';
+import type { Version, VersionChange } from '../core/history.js';
 
 const STATUS_ORDER = ['new', 'changed', 'removed', 'failed', 'unchanged'] as const;
 
@@ -73,21 +73,34 @@ export function renderList(documents: readonly ListedDocument[], chalk: ChalkIns
   return table(rows, chalk);
 }
 
-export function renderVersions(versions: readonly Version[], chalk: ChalkInstance): string {
-  const rows = [['#', 'COMMIT', 'DATE', 'CHANGE', 'MESSAGE']];
+function changeLabel(status: Version['status'], chalk: ChalkInstance): string {
+  return status === 'content' ? chalk.cyan('content') : status === 'removed' ? chalk.magenta('removed') : chalk.dim('technical');
+}
+
+/** "+12 -3" (green and red), or '' when the text did not change or nothing is known. */
+export function wordsLabel(change: Partial<Pick<VersionChange, 'wordsAdded' | 'wordsRemoved'>> | undefined, chalk: ChalkInstance): string {
+  if (change?.wordsAdded === undefined || change.wordsRemoved === undefined) return '';
+  if (change.wordsAdded === 0 && change.wordsRemoved === 0) return '';
+  return `${chalk.green(`+${change.wordsAdded}`)} ${chalk.red(`-${change.wordsRemoved}`)}`;
+}
+
+export function renderVersions(versions: readonly Version[], chalk: ChalkInstance, changes?: readonly VersionChange[]): string {
+  const withWords = changes !== undefined;
+  const rows = [['#', 'COMMIT', 'DATE', 'CHANGE', ...(withWords ? ['WORDS'] : []), 'MESSAGE']];
   versions.forEach((version, index) => {
-    const type = version.status === 'content' ? chalk.cyan('content') : version.status === 'removed' ? chalk.magenta('removed') : chalk.dim('technical');
-    rows.push([`@${index}`, chalk.yellow(version.commit.slice(0, 10)), version.date, type, version.message]);
+    const words = withWords ? [version.status === 'content' ? wordsLabel(changes[index], chalk) || '+0 -0' : ''] : [];
+    rows.push([`@${index}`, chalk.yellow(version.commit.slice(0, 10)), version.date, changeLabel(version.status, chalk), ...words, version.message]);
   });
   return table(rows, chalk);
 }
 
 export function renderChanges(changes: readonly RecordedChange[], chalk: ChalkInstance): string {
   if (changes.length === 0) return 'no versions recorded in that window';
-  const rows = [['DATE', 'COMMIT', 'CHANGE', 'DOCUMENT', 'MESSAGE']];
+  const withWords = changes.some((change) => change.wordsAdded !== undefined);
+  const rows = [['DATE', 'COMMIT', 'CHANGE', ...(withWords ? ['WORDS'] : []), 'DOCUMENT', 'MESSAGE']];
   for (const change of changes) {
-    const type = change.status === 'content' ? chalk.cyan('content') : change.status === 'removed' ? chalk.magenta('removed') : chalk.dim('technical');
-    rows.push([change.date, chalk.yellow(change.commit.slice(0, 10)), type, change.documentId, change.message]);
+    const words = withWords ? [change.status === 'content' ? wordsLabel(change, chalk) || '+0 -0' : ''] : [];
+    rows.push([change.date, chalk.yellow(change.commit.slice(0, 10)), changeLabel(change.status, chalk), ...words, change.documentId, change.message]);
   }
   return table(rows, chalk);
 }

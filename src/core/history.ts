@@ -1,10 +1,141 @@
 // The read side of a mirror: documents, their versions, revisions named by commit, date or
-// position, and the text of any version. Everything comes from the metadata files and git history.
-import { UnknownDocumentError, UnknownRevisionError } from '../errors.js';
-import type { ChangeType, CommitRecord, MirrorRepo } from '../store/git.js';
+// position, the text of any version, and how many words each version changed. Everything comes
+// from the metadata files and git history.
+//
+// This is the path of `diff`, `log`, `show` and `changes`, so it stays lean: it spawns git itself
+// (one `git log`, one `git cat-file --batch` for any number of texts) instead of loading simple-git,
+// and needs neither the configuration (yaml, zod) nor anything of the fetch side.
+import { spawn } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { NotAMirrorError, StoreError, UnknownDocumentError, UnknownRevisionError } from '../errors.js';
+import type { ChangeType, CommitRecord } from '../store/git.js';
 import { isSafeId } from '../store/ids.js';
 import { documentPaths, META_DIR } from '../store/layout.js';
-import { readAllMeta, type DocumentMeta } from '../store/metadata.js';
+import { parseMeta, type DocumentMeta } from '../store/metadata.js';
+
+/** Anything with the mirror's directory: a Mirror's `repo` (MirrorRepo) or `openHistory`'s result. */
+export interface RepoDir {
+  readonly dir: string;
+}
+
+/** A mirror opened for reading only: its root, without loading or validating the configuration. */
+export interface MirrorHistory {
+  /** Absolute path of the mirror's root. */
+  dir: string;
+  /** The same, for functions that take a repository (documentVersions, textAt…). */
+  repo: RepoDir;
+}
+
+const CONFIG_FILE = 'leakmirror.yaml';
+
+/**
+ * Open a mirror for reading history: the directory must hold leakmirror.yaml and be the top of a git
+ * work tree (a `.git` directory or file). Cheaper than openMirror: no YAML, no schema, no git call.
+ */
+export async function openHistory(dirInput: string): Promise<MirrorHistory> {
+  const dir = resolve(dirInput);
+  const [config, dotGit] = await Promise.all([stat(join(dir, CONFIG_FILE)).catch(() => undefined), stat(join(dir, '.git')).catch(() => undefined)]);
+  if (config === undefined || !config.isFile() || dotGit === undefined) throw new NotAMirrorError(dirInput);
+  return { dir, repo: { dir } };
+}
+
+// ---- git, spawned directly ----
+
+interface GitRun {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+function runGit(dir: string, args: readonly string[], input?: string): Promise<GitRun> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn('git', ['-c', 'core.quotepath=off', ...args], { cwd: dir, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => reject(new StoreError(`cannot run git ${args[0] ?? ''}: ${error.message}`, { cause: error })));
+    child.on('close', (code) => resolveRun({ code, stdout: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), stderr }));
+    if (input !== undefined && child.stdin !== null) {
+      child.stdin.on('error', () => undefined); // git exiting early is reported by its exit code
+      child.stdin.end(input);
+    }
+  });
+}
+
+function gitFailure(dir: string, what: string, run: GitRun): StoreError {
+  return new StoreError(`git ${what} failed in ${dir}: ${run.stderr.trim().split('\n')[0] || `exit ${run.code}`}`);
+}
+
+// Field and record separators that cannot occur in commit subjects or trailers (as in store/git.ts,
+// whose parseLog this mirrors without loading simple-git).
+const FIELD = '\x1f';
+const RECORD = '\x1e';
+const LOG_FORMAT = `--format=${RECORD}%H${FIELD}%aI${FIELD}%s${FIELD}%(trailers:only,unfold)`;
+
+function parseTrailerBlock(block: string): Record<string, string> {
+  const trailers: Record<string, string> = {};
+  for (const line of block.split('\n')) {
+    const match = /^([A-Za-z0-9-]+):\s?(.*)$/.exec(line);
+    if (match?.[1] !== undefined) trailers[match[1]] = match[2] ?? '';
+  }
+  return trailers;
+}
+
+function parseLogOutput(output: string): CommitRecord[] {
+  const records: CommitRecord[] = [];
+  for (const chunk of output.split(RECORD)) {
+    if (chunk.trim() === '') continue;
+    const [commit, date, subject, trailers] = chunk.split(FIELD);
+    if (commit === undefined || date === undefined) continue;
+    records.push({ commit: commit.trim(), date, subject: subject ?? '', trailers: parseTrailerBlock(trailers ?? '') });
+  }
+  return records;
+}
+
+/** `git log` records (newest first); none in a repository without commits. */
+export async function logRecords(repo: RepoDir, options: { paths?: readonly string[]; since?: string; until?: string } = {}): Promise<CommitRecord[]> {
+  const args = ['log', LOG_FORMAT];
+  if (options.since !== undefined) args.push(`--since=${options.since}`);
+  if (options.until !== undefined) args.push(`--until=${options.until}`);
+  if (options.paths !== undefined) args.push('--', ...options.paths);
+  const run = await runGit(repo.dir, args);
+  if (run.code !== 0) {
+    if (/does not have any commits|bad default revision|unknown revision or path/.test(run.stderr)) return [];
+    throw gitFailure(repo.dir, 'log', run);
+  }
+  return parseLogOutput(run.stdout.toString('utf8'));
+}
+
+/**
+ * Contents of `<rev>:<path>` objects, one `git cat-file --batch` for all of them (binary-safe);
+ * undefined for an object that does not exist (a path absent at that commit, a root commit's `^`).
+ */
+export async function readObjects(repo: RepoDir, specs: readonly string[]): Promise<Array<Buffer | undefined>> {
+  if (specs.length === 0) return [];
+  for (const spec of specs) if (/[\n\r]/.test(spec)) throw new StoreError(`not a git object name: ${JSON.stringify(spec)}`);
+  const run = await runGit(repo.dir, ['cat-file', '--batch'], `${specs.join('\n')}\n`);
+  if (run.code !== 0) throw gitFailure(repo.dir, 'cat-file', run);
+  const out = run.stdout;
+  const objects: Array<Buffer | undefined> = [];
+  let pos = 0;
+  for (let k = 0; k < specs.length; k++) {
+    const nl = out.indexOf(10, pos);
+    if (nl === -1) throw new StoreError(`git cat-file: output ended early in ${repo.dir}`);
+    const header = out.toString('utf8', pos, nl);
+    if (/ (missing|ambiguous)$/.test(header)) {
+      objects.push(undefined);
+      pos = nl + 1;
+      continue;
+    }
+    const size = Number(header.slice(header.lastIndexOf(' ') + 1));
+    if (!Number.isSafeInteger(size)) throw new StoreError(`git cat-file: unexpected output "${header}" in ${repo.dir}`);
+    objects.push(out.subarray(nl + 1, nl + 1 + size));
+    pos = nl + 1 + size + 1;
+  }
+  return objects;
+}
 
 export interface Version {
   commit: string;
@@ -33,12 +164,34 @@ export function versionFromCommit(record: CommitRecord): Version | undefined {
   };
 }
 
-/** The document with this id, or UnknownDocumentError listing the nearest ids. */
+/** The document with this id, or UnknownDocumentError listing the nearest ids. Reads only its own
+ * metadata file (a mirror may hold tens of thousands); all ids only to suggest some. */
 export async function findDocument(mirrorDir: string, id: string): Promise<DocumentMeta> {
-  const all = await readAllMeta(mirrorDir);
-  const found = isSafeId(id) ? all.find((meta) => meta.id === id) : undefined;
-  if (found !== undefined) return found;
-  throw new UnknownDocumentError(id, nearestIds(id, all.map((meta) => meta.id)));
+  if (isSafeId(id)) {
+    const path = join(mirrorDir, documentPaths(id).meta);
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return undefined;
+      throw new StoreError(`cannot read ${path}: ${error.message}`, { cause: error });
+    });
+    if (text !== undefined) {
+      const meta = parseMeta(text, path);
+      if (meta.id === id) return meta;
+    }
+  }
+  throw new UnknownDocumentError(id, nearestIds(id, await documentIds(mirrorDir)));
+}
+
+/** Every document id of the mirror's work tree, from the metadata file names (nothing parsed). */
+export async function documentIds(mirrorDir: string): Promise<string[]> {
+  const root = join(mirrorDir, META_DIR);
+  const entries = await readdir(root, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw new StoreError(`cannot read ${root}: ${error.message}`, { cause: error });
+  });
+  return entries
+    .filter((entry) => entry.endsWith('.json'))
+    .map((entry) => entry.slice(0, -'.json'.length).split('\\').join('/'))
+    .sort();
 }
 
 /** Up to five ids closest to a mistyped one: substring matches first, then by edit distance. */
@@ -71,15 +224,17 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** Versions of one document, newest first. */
-export async function documentVersions(repo: MirrorRepo, id: string): Promise<Version[]> {
-  const records = await repo.log({ paths: [documentPaths(id).meta] });
+export async function documentVersions(repo: RepoDir, id: string): Promise<Version[]> {
+  const records = await logRecords(repo, { paths: [documentPaths(id).meta] });
   return records.map(versionFromCommit).filter((version): version is Version => version !== undefined && version.documentId === id);
 }
 
 /** Versions of every document recorded in a window (author dates), newest first. */
-export async function allVersions(repo: MirrorRepo, window: { since?: string; until?: string } = {}): Promise<Version[]> {
+export async function allVersions(repo: RepoDir, window: { since?: string | undefined; until?: string | undefined } = {}): Promise<Version[]> {
   // git filters by committer date, which is never earlier than the author date: a safe pre-filter.
-  const records = await repo.log({ paths: [META_DIR], since: window.since === undefined ? undefined : new Date(Math.floor(Date.parse(window.since) / 1000) * 1000).toISOString() });
+  // Every version commit touches meta/, and carries a Document-Id trailer, which is what is kept:
+  // no pathspec, so git does not diff 50,000 trees to find what it would keep anyway.
+  const records = await logRecords(repo, { since: window.since === undefined ? undefined : new Date(Math.floor(Date.parse(window.since) / 1000) * 1000).toISOString() });
   // git keeps dates to the second: compare from the start of the second asked for.
   const since = window.since === undefined ? undefined : Math.floor(Date.parse(window.since) / 1000) * 1000;
   const until = window.until === undefined ? undefined : Date.parse(window.until);
@@ -148,6 +303,96 @@ export function defaultDiffPair(versions: readonly Version[]): { from: Version; 
   return { from, to };
 }
 
-export async function textAt(repo: MirrorRepo, id: string, version: Version): Promise<string> {
-  return repo.showText(version.commit, documentPaths(id).text);
+/** The text of a document at a version ('' when that version has no text file). */
+export async function textAt(repo: RepoDir, id: string, version: Pick<Version, 'commit'>): Promise<string> {
+  const [text] = await textsAt(repo, id, [version]);
+  return text ?? '';
+}
+
+/** The texts of several versions of a document, read by one git process. */
+export async function textsAt(repo: RepoDir, id: string, versions: ReadonlyArray<Pick<Version, 'commit'>>): Promise<string[]> {
+  const path = documentPaths(id).text;
+  const objects = await readObjects(
+    repo,
+    versions.map((version) => `${version.commit}:${path}`),
+  );
+  return objects.map((object) => object?.toString('utf8') ?? '');
+}
+
+/** The metadata file of a document as recorded at a version (undefined if that commit has none). */
+export async function metaAt(repo: RepoDir, id: string, version: Pick<Version, 'commit'>): Promise<DocumentMeta | undefined> {
+  const path = documentPaths(id).meta;
+  const [object] = await readObjects(repo, [`${version.commit}:${path}`]);
+  return object === undefined ? undefined : parseMeta(object.toString('utf8'), `${path} at ${version.commit.slice(0, 10)}`);
+}
+
+/** Words and lines a version added and removed in the text (all 0 when its text did not change). */
+export interface VersionChange {
+  wordsAdded: number;
+  wordsRemoved: number;
+  linesAdded: number;
+  linesRemoved: number;
+}
+
+const NO_CHANGE: VersionChange = Object.freeze({ wordsAdded: 0, wordsRemoved: 0, linesAdded: 0, linesRemoved: 0 });
+
+/** A version whose text is needed: read by `<spec>`, known by `key` (its Text-SHA256 when known). */
+interface TextRef {
+  key: string;
+  spec: string;
+}
+
+/**
+ * For each version, what it changed in the text compared with the text before it: for `log`
+ * (previous: the next older version of the same list, nothing before the oldest) and `changes`
+ * (previous: the version before it in the list when there, else the text at the commit's parent).
+ * Texts are told apart by their Text-SHA256 trailer: a version whose text is the previous one's
+ * costs nothing; every distinct text is read once, all by one git process, and each pair is diffed
+ * word by word over its changed middle only (diffStats).
+ */
+export async function versionChanges(repo: RepoDir, versions: readonly Version[], options: { previousFromParent?: boolean } = {}): Promise<VersionChange[]> {
+  if (versions.length === 0) return [];
+  // Newer to older per document: the previous text of versions[k] is the next entry of its document.
+  const nextOlder = new Map<number, number>();
+  const lastSeen = new Map<string, number>();
+  for (let k = versions.length - 1; k >= 0; k--) {
+    const id = (versions[k] as Version).documentId;
+    const older = lastSeen.get(id);
+    if (older !== undefined) nextOlder.set(k, older);
+    lastSeen.set(id, k);
+  }
+  const refOf = (version: Version): TextRef => {
+    const spec = `${version.commit}:${documentPaths(version.documentId).text}`;
+    return { key: version.textSha256 !== '' ? `sha:${version.textSha256}` : `spec:${spec}`, spec };
+  };
+  const pairs: Array<[TextRef | undefined, TextRef] | undefined> = versions.map((version, k) => {
+    const current = refOf(version);
+    const olderIndex = nextOlder.get(k);
+    let previous: TextRef | undefined;
+    if (olderIndex !== undefined) previous = refOf(versions[olderIndex] as Version);
+    else if (options.previousFromParent === true) {
+      const spec = `${version.commit}^:${documentPaths(version.documentId).text}`;
+      previous = { key: `spec:${spec}`, spec };
+    }
+    if (previous !== undefined && previous.key === current.key) return undefined; // same text
+    return [previous, current];
+  });
+  const wanted = new Map<string, string>();
+  for (const pair of pairs) {
+    if (pair === undefined) continue;
+    for (const ref of pair) if (ref !== undefined && !wanted.has(ref.key)) wanted.set(ref.key, ref.spec);
+  }
+  const keys = [...wanted.keys()];
+  const objects = await readObjects(repo, [...wanted.values()]);
+  const texts = new Map<string, string>();
+  keys.forEach((key, k) => texts.set(key, objects[k]?.toString('utf8') ?? ''));
+  const { diffStats } = await import('../diff/stats.js');
+  return pairs.map((pair) => {
+    if (pair === undefined) return { ...NO_CHANGE };
+    const [previous, current] = pair;
+    const before = previous === undefined ? '' : (texts.get(previous.key) ?? '');
+    const after = texts.get(current.key) ?? '';
+    if (before === after) return { ...NO_CHANGE };
+    return diffStats(before, after);
+  });
 }

@@ -1,8 +1,11 @@
 // `list` and `changes`: the documents of a mirror with their version counts, and the versions
 // recorded across the mirror in a time window. One pass over the history serves all documents.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ChangeType } from '../store/git.js';
-import { readAllMeta, type DocumentMeta } from '../store/metadata.js';
-import { allVersions, parseDateArgument, type Version } from './history.js';
+import { documentPaths } from '../store/layout.js';
+import { parseMeta, readAllMeta, type DocumentMeta } from '../store/metadata.js';
+import { allVersions, parseDateArgument, versionChanges, type RepoDir, type Version } from './history.js';
 import type { Mirror } from './mirror.js';
 
 export interface ListedDocument {
@@ -48,19 +51,60 @@ export interface ChangesOptions {
   since?: string | undefined;
   until?: string | undefined;
   type?: ChangeType | undefined;
+  /** Count the words each version added and removed (default true). */
+  stats?: boolean | undefined;
 }
 
 export interface RecordedChange extends Version {
   title: string | null;
   url: string | null;
+  /** Words this version added to and removed from the text (0 when the text did not change);
+   * absent when stats were not asked for. */
+  wordsAdded?: number;
+  wordsRemoved?: number;
 }
 
-export async function listChanges(mirror: Mirror, options: ChangesOptions): Promise<RecordedChange[]> {
+/**
+ * Every version recorded in the window, newest first, with the document's current title and URL
+ * and (unless `stats: false`) the words each version added and removed.
+ */
+export async function listChanges(mirror: Pick<Mirror, 'dir'> & { repo: RepoDir }, options: ChangesOptions): Promise<RecordedChange[]> {
   const since = options.since === undefined ? undefined : parseDateArgument(options.since, '--since');
   const until = options.until === undefined ? undefined : parseDateArgument(options.until, '--until');
-  const [versions, metas] = await Promise.all([allVersions(mirror.repo, { since, until }), readAllMeta(mirror.dir)]);
-  const byId = new Map(metas.map((meta) => [meta.id, meta]));
-  return versions
-    .filter((version) => options.type === undefined || version.status === options.type)
-    .map((version) => ({ ...version, title: byId.get(version.documentId)?.title ?? null, url: byId.get(version.documentId)?.url ?? null }));
+  const versions = (await allVersions(mirror.repo, { since, until })).filter((version) => options.type === undefined || version.status === options.type);
+  const [metas, changes] = await Promise.all([
+    readMetas(mirror.dir, new Set(versions.map((version) => version.documentId))),
+    options.stats === false ? undefined : versionChanges(mirror.repo, versions, { previousFromParent: true }),
+  ]);
+  return versions.map((version, k) => {
+    const meta = metas.get(version.documentId);
+    const change = changes?.[k];
+    return {
+      ...version,
+      title: meta?.title ?? null,
+      url: meta?.url ?? null,
+      ...(change === undefined ? {} : { wordsAdded: change.wordsAdded, wordsRemoved: change.wordsRemoved }),
+    };
+  });
+}
+
+/** The work tree's metadata of these documents (missing or unreadable ones left out). */
+async function readMetas(mirrorDir: string, ids: ReadonlySet<string>): Promise<Map<string, DocumentMeta>> {
+  const out = new Map<string, DocumentMeta>();
+  const queue = [...ids];
+  // A bounded number of reads in flight: thousands of open files at once gain nothing.
+  const worker = async (): Promise<void> => {
+    for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+      const path = join(mirrorDir, documentPaths(id).meta);
+      const text = await readFile(path, 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      try {
+        out.set(id, parseMeta(text, path));
+      } catch {
+        // A corrupt metadata file only loses the title and URL here; `list` reports it.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(64, queue.length) }, worker));
+  return out;
 }

@@ -3,19 +3,39 @@ import type { ChangeType } from '../../store/git.js';
 import { withExamples, type Cli } from '../main.js';
 import { renderChanges } from '../render.js';
 
+interface ChangesFlags {
+  since?: string;
+  until?: string;
+  type?: ChangeType;
+  stats: boolean;
+}
+
 export function register(program: Command, cli: Cli): void {
   const command = program
     .command('changes')
-    .description('every version recorded across the mirror, newest first')
+    .description('every version recorded across the mirror, newest first, with the words each added and removed')
     .option('--since <date>', 'only versions fetched at or after this ISO date')
     .option('--until <date>', 'only versions fetched at or before this ISO date')
     .addOption(new Option('--type <type>', 'only this kind of change').choices(['content', 'technical', 'removed']))
-    .action(async (options: { since?: string; until?: string; type?: ChangeType }, self: Command) => {
+    .option('--no-stats', 'leave out the words added and removed (faster on very large windows)')
+    .action(async (options: ChangesFlags, self: Command) => {
       const output = cli.output(self);
-      const [{ openMirror }, { listChanges }] = await Promise.all([import('../../core/mirror.js'), import('../../core/list.js')]);
-      const changes = await listChanges(await openMirror(cli.mirrorDir(self)), options);
+      const [{ openHistory }, { listChanges }] = await Promise.all([import('../../core/history.js'), import('../../core/list.js')]);
+      const changes = await listChanges(await openHistory(cli.mirrorDir(self)), { since: options.since, until: options.until, type: options.type, stats: options.stats });
       if (output.json) {
-        output.printJson(changes.map(({ documentId, commit, date, status, sha256, message, title, url }) => ({ id: documentId, commit, date, status, sha256, message, title, url })));
+        output.printJson(
+          changes.map(({ documentId, commit, date, status, sha256, message, title, url, wordsAdded, wordsRemoved }) => ({
+            id: documentId,
+            commit,
+            date,
+            status,
+            sha256,
+            message,
+            title,
+            url,
+            ...(wordsAdded === undefined ? {} : { wordsAdded, wordsRemoved }),
+          })),
+        );
       } else {
         output.print(renderChanges(changes, output.chalk));
       }

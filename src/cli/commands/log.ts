@@ -5,16 +5,27 @@ import { renderVersions } from '../render.js';
 export function register(program: Command, cli: Cli): void {
   const command = program
     .command('log')
-    .description('the versions of one document, newest first')
+    .description('the versions of one document, newest first, with the words each version added and removed')
     .argument('<id>', 'document id (see `leakmirror list`)')
     .action(async (id: string, _options: unknown, self: Command) => {
       const output = cli.output(self);
-      const [{ openMirror }, history] = await Promise.all([import('../../core/mirror.js'), import('../../core/history.js')]);
-      const mirror = await openMirror(cli.mirrorDir(self));
-      await history.findDocument(mirror.dir, id);
-      const versions = await history.documentVersions(mirror.repo, id);
-      if (output.json) output.printJson(versions.map(({ commit, date, status, sha256, message }) => ({ commit, date, status, sha256, message })));
-      else output.print(renderVersions(versions, output.chalk));
+      const history = await import('../../core/history.js');
+      const mirror = await history.openHistory(cli.mirrorDir(self));
+      const [, versions] = await Promise.all([history.findDocument(mirror.dir, id), history.documentVersions(mirror.repo, id)]);
+      const changes = await history.versionChanges(mirror.repo, versions);
+      if (output.json) {
+        output.printJson(
+          versions.map(({ commit, date, status, sha256, message }, index) => ({
+            commit,
+            date,
+            status,
+            sha256,
+            message,
+            wordsAdded: changes[index]?.wordsAdded ?? 0,
+            wordsRemoved: changes[index]?.wordsRemoved ?? 0,
+          })),
+        );
+      } else output.print(renderVersions(versions, output.chalk, changes));
     });
   withExamples(command, 'leakmirror log drafts/draft-itrs-td64', 'leakmirror log drafts/draft-itrs-td64 --json');
 }

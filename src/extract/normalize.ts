@@ -2,6 +2,8 @@
 // the same bytes whatever the producer did with spaces, line ends, ligatures or invisible characters.
 // Pure, deterministic and idempotent: normalizeText(normalizeText(x)) === normalizeText(x).
 
+import { WordUse } from './pdf-layout.js';
+
 /** The page marker line the PDF extractor writes and the diff stage relies on. */
 export const PAGE_MARKER = /^--- page \d+ ---$/;
 
@@ -58,9 +60,14 @@ function normalizeLine(line: string): string {
   return indent + line.replace(SPACES, ' ').trim();
 }
 
-/** `regu-` + `lations are` → `regulations are`: the whole next line joins the broken word's line. */
+/**
+ * `regu-` + `lations are` → `regulations are`: the whole next line joins the broken word's line.
+ * Whether the hyphen goes is the document's call (WordUse): `multi-` + `stakeholder` keeps it.
+ * (PDFs arrive with this decided already, across page breaks too: see pdf-layout.ts.)
+ */
 function rejoinHyphenatedWords(lines: string[]): string[] {
   const out: string[] = [];
+  let use: WordUse | undefined;
   for (const line of lines) {
     const previous = out[out.length - 1];
     if (
@@ -70,7 +77,10 @@ function rejoinHyphenatedWords(lines: string[]): string[] {
       !PAGE_MARKER.test(previous) &&
       !PAGE_MARKER.test(line)
     ) {
-      out[out.length - 1] = previous.slice(0, -1) + line;
+      use ??= new WordUse(lines);
+      const left = /\p{Ll}+(?=[-\u2010]$)/u.exec(previous)?.[0] ?? '';
+      const right = /^[\p{L}\p{M}]+/u.exec(line)?.[0] ?? '';
+      out[out.length - 1] = (use.isBrokenWord(left, right) ? previous.slice(0, -1) : previous) + line;
     } else {
       out.push(line);
     }

@@ -101,9 +101,14 @@ function collapse(line: string): string {
   return line.replace(/\s+/g, ' ').trim();
 }
 
-/** The line with its numbers masked: `Page 3 of 4` and `Page 4 of 4` are one running footer. */
-function runningKey(line: string): string {
-  return collapse(line).replace(DIGITS, '#');
+/**
+ * The key a running line is known by. A line with numbers in it (`Page 3 of 4`, `Page 4 of 4`) gets
+ * them masked, but only as the outermost line of a page: a page's first or last line is where page
+ * numbers go, and masking deeper would take numbered body lines of short pages for running lines.
+ */
+function runningKey(line: string, outermost: boolean): string {
+  const text = collapse(line);
+  return outermost ? text.replace(DIGITS, '#') : text;
 }
 
 export interface RunningLines {
@@ -129,8 +134,8 @@ export function removeRunningLines(pages: readonly (readonly string[])[]): Runni
   const pageCounts = new Map<string, number>();
   for (const lines of pages) {
     const seen = new Set<string>();
-    for (const index of edgeIndexes(lines)) {
-      const key = runningKey(lines[index] ?? '');
+    for (const [index, outermost] of edgeIndexes(lines)) {
+      const key = runningKey(lines[index] ?? '', outermost);
       if (key === '' || seen.has(key)) continue;
       seen.add(key);
       pageCounts.set(key, (pageCounts.get(key) ?? 0) + 1);
@@ -143,9 +148,9 @@ export function removeRunningLines(pages: readonly (readonly string[])[]): Runni
   const instances = new Map<string, string[]>();
   const out = pages.map((lines) => {
     const drop = new Set<number>();
-    for (const index of edgeIndexes(lines)) {
+    for (const [index, outermost] of edgeIndexes(lines)) {
       const line = lines[index] ?? '';
-      const key = runningKey(line);
+      const key = runningKey(line, outermost);
       if (!running.has(key)) continue;
       drop.add(index);
       const list = instances.get(key) ?? [];
@@ -158,11 +163,12 @@ export function removeRunningLines(pages: readonly (readonly string[])[]): Runni
   return { pages: out, removed };
 }
 
-/** Indexes of the first and last EDGE_LINES non-blank lines of a page. */
-function edgeIndexes(lines: readonly string[]): number[] {
+/** Indexes of the first and last EDGE_LINES non-blank lines of a page, each with whether it is outermost. */
+function edgeIndexes(lines: readonly string[]): [number, boolean][] {
   const filled = lines.map((line, index) => (line.trim() === '' ? -1 : index)).filter((index) => index >= 0);
+  const outer = new Set([filled[0], filled[filled.length - 1]]);
   const edges = new Set([...filled.slice(0, EDGE_LINES), ...filled.slice(-EDGE_LINES)]);
-  return [...edges].sort((a, b) => a - b);
+  return [...edges].sort((a, b) => a - b).map((index) => [index, outer.has(index)]);
 }
 
 /** One running line for the metadata: numbers that differ between its instances become `#`. */
@@ -179,9 +185,11 @@ function describeRunning(instances: string[]): string {
 // ---------------------------------------------------------------------------------------------
 // Hyphenation at line ends
 
-// `regu-` at a line end: an all-lowercase fragment (letters only, not itself after a hyphen, so
-// `state-of-the-` stays) and a hyphen; the next line starts with the rest of the word in lowercase.
-const BROKEN_END = /(?:^|[^\p{L}\p{N}\p{M}\-\u2010])(\p{Ll}[\p{Ll}\p{M}]*)[-\u2010]$/u;
+// `regu-` or `Eliza-` at a line end: a fragment of letters, lowercase after its first (not itself
+// after a hyphen) and a hyphen; the next line starts with the rest of the word in lowercase.
+const BROKEN_END = /(?:^|[^\p{L}\p{N}\p{M}\-\u2010])(\p{L}?[\p{Ll}\p{M}]*\p{Ll})[-\u2010]$/u;
+// `sister-in-` at a line end: the last part of a chained compound, whose hyphen always stays.
+const CHAINED_END = /[\p{L}\p{N}][-\u2010][\p{L}\p{N}]+[-\u2010]$/u;
 const CONTINUATION = /^(\p{Ll}[\p{L}\p{M}]*)(\S*)/u;
 const WORD = /[\p{L}\p{M}]+(?:[-\u2010][\p{L}\p{M}]+)*/gu;
 /** Prefixes that make compounds with a hyphen rather than words without one. */
@@ -192,17 +200,28 @@ export class WordUse {
   private readonly joined = new Set<string>();
   private readonly hyphenated = new Set<string>();
 
+  /** The halves of words broken at line ends are not words of their own and are not counted. */
   constructor(lines: Iterable<string>) {
+    let skipFirst = false;
     for (const line of lines) {
-      for (const match of line.matchAll(WORD)) {
-        const word = match[0].toLowerCase();
-        if (/[-\u2010]/.test(word)) {
-          this.hyphenated.add(word.replace(/\u2010/g, '-'));
-          for (const part of word.split(/[-\u2010]/)) this.joined.add(part);
-        } else {
-          this.joined.add(word);
-        }
-      }
+      if (line.trim() === '') continue;
+      const matches = [...line.matchAll(WORD)];
+      const brokenAtEnd = BROKEN_END.test(line.trimEnd());
+      matches.forEach((match, index) => {
+        if (index === 0 && skipFirst) return;
+        if (index === matches.length - 1 && brokenAtEnd) return;
+        this.add(match[0].toLowerCase());
+      });
+      skipFirst = brokenAtEnd;
+    }
+  }
+
+  private add(word: string): void {
+    if (/[-\u2010]/.test(word)) {
+      this.hyphenated.add(word.replace(/\u2010/g, '-'));
+      for (const part of word.split(/[-\u2010]/)) this.joined.add(part);
+    } else {
+      this.joined.add(word);
     }
   }
 
@@ -241,13 +260,14 @@ export function rejoinHyphenation(pages: readonly (readonly string[])[]): string
     const line = (out[p]?.[l] ?? '').trimEnd();
     const next = (out[q]?.[m] ?? '').trimStart();
     const left = BROKEN_END.exec(line)?.[1];
+    const chained = left === undefined && CHAINED_END.test(line);
     const continuation = CONTINUATION.exec(next);
     const right = continuation?.[1];
-    if (left === undefined || continuation === null || right === undefined) continue;
+    if ((left === undefined && !chained) || continuation === null || right === undefined) continue;
     // The rest of the word moves up with what sticks to it (`lations,`).
     const moved = continuation[0];
     const rest = next.slice(moved.length).trimStart();
-    const head = use.isBrokenWord(left, right) ? line.slice(0, -1) : line;
+    const head = left !== undefined && use.isBrokenWord(left, right) ? line.slice(0, -1) : line;
     (out[p] as string[])[l] = head + moved;
     (out[q] as string[])[m] = rest;
   }

@@ -2,7 +2,8 @@
 import { withSourceAdded, writeConfigText, type NewSource } from '../config/file.js';
 import { CONFIG_FILE, SOURCE_NAME_PATTERN } from '../config/schema.js';
 import { UsageError } from '../errors.js';
-import { canonicalUrl } from '../sources/links.js';
+import { isExactPattern, SOURCE_KINDS, WAYBACK_PREFIX, waybackPattern, waybackPatternProblem, type SourceKind } from '../sources/kinds.js';
+import { canonicalUrl } from '../sources/url.js';
 import { sanitizeSegment, slugFromUrl } from '../store/ids.js';
 import { lockTarget } from '../store/layout.js';
 import { acquireLock } from '../store/lock.js';
@@ -10,10 +11,22 @@ import { openMirror } from './mirror.js';
 
 export interface AddOptions {
   mirrorDir: string;
+  /** An http(s) URL, or `wayback:<url or prefix*>` for the Internet Archive's captures. */
   url: string;
   name?: string | undefined;
+  /** page, index, feed, sitemap or wayback (default: from the URL and the other options). */
+  kind?: string | undefined;
   links?: string | undefined;
   match?: string | undefined;
+  exclude?: string | undefined;
+  depth?: number | undefined;
+  next?: string | undefined;
+  /** false: follow index pages and child sitemaps on other sites too. */
+  sameSite?: boolean | undefined;
+  maxDocuments?: number | undefined;
+  enclosures?: boolean | undefined;
+  stripParams?: string[] | undefined;
+  removeAfterMissingRuns?: number | undefined;
   select?: string | undefined;
   remove?: string[] | undefined;
 }
@@ -24,9 +37,13 @@ export interface AddResult {
   commit: string;
 }
 
+/** Options that make a source list documents: without --kind, they make it an index. */
+const INDEX_OPTIONS = ['links', 'match', 'exclude', 'depth', 'next'] as const;
+
 export async function addSource(options: AddOptions): Promise<AddResult> {
-  const url = canonicalUrl(options.url);
-  if (url === undefined) throw new UsageError(`not an http(s) URL: ${options.url}`, { hint: 'give the full address, e.g. https://example.org/leaks/' });
+  const kind = kindOf(options);
+  const url = kind === 'wayback' ? waybackUrl(options.url) : canonicalUrl(options.url.trim(), undefined, options);
+  if (url === undefined) throw new UsageError(`not an http(s) URL: ${options.url}`, { hint: 'give the full address, e.g. https://example.org/leaks/ (or wayback:example.org/leaks/*)' });
   if (options.name !== undefined && !SOURCE_NAME_PATTERN.test(options.name)) {
     throw new UsageError(`invalid source name "${options.name}": use lowercase letters, digits, ".", "_" and "-" (at most 64)`);
   }
@@ -37,11 +54,22 @@ export async function addSource(options: AddOptions): Promise<AddResult> {
     const name = options.name ?? uniqueName(defaultSourceName(url), taken);
     const source: NewSource = {
       url,
-      ...(options.links !== undefined ? { kind: 'index' as const, links: options.links } : {}),
-      ...(options.match !== undefined ? { kind: 'index' as const, links: options.links ?? 'a[href]', match: options.match } : {}),
+      // page and wayback are inferred from the URL; index is written out as before.
+      ...(kind === 'page' || kind === 'wayback' ? {} : { kind }),
+      ...(kind === 'index' ? { links: options.links ?? 'a[href]' } : options.links !== undefined ? { links: options.links } : {}),
+      ...(options.match !== undefined ? { match: options.match } : {}),
+      ...(options.exclude !== undefined ? { exclude: options.exclude } : {}),
+      ...(options.depth !== undefined ? { depth: options.depth } : {}),
+      ...(options.next !== undefined ? { next: options.next } : {}),
+      ...(options.sameSite === false ? { sameSite: false } : {}),
+      ...(options.maxDocuments !== undefined ? { maxDocuments: options.maxDocuments } : {}),
+      ...(options.enclosures === true ? { enclosures: true } : {}),
+      ...(options.stripParams !== undefined && options.stripParams.length > 0 ? { stripParams: options.stripParams } : {}),
+      ...(options.removeAfterMissingRuns !== undefined ? { removeAfterMissingRuns: options.removeAfterMissingRuns } : {}),
       ...(options.select !== undefined ? { select: options.select } : {}),
       ...(options.remove !== undefined && options.remove.length > 0 ? { remove: options.remove } : {}),
     };
+    // The schema checks the rest (which options apply to which kind), naming the key.
     const text = withSourceAdded(mirror.configText, name, source, mirror.config.name);
     await writeConfigText(mirror.dir, text);
     const commit = await mirror.repo.commitPaths([CONFIG_FILE], `Add source ${name}\n\nSource-URL: ${url}\n`);
@@ -51,7 +79,40 @@ export async function addSource(options: AddOptions): Promise<AddResult> {
   }
 }
 
+function kindOf(options: AddOptions): SourceKind {
+  const isWayback = options.url.trim().toLowerCase().startsWith(WAYBACK_PREFIX);
+  if (options.kind !== undefined) {
+    if (!(SOURCE_KINDS as readonly string[]).includes(options.kind)) {
+      throw new UsageError(`unknown source kind "${options.kind}": use ${SOURCE_KINDS.join(', ')}`);
+    }
+    if ((options.kind === 'wayback') !== isWayback) {
+      throw new UsageError(isWayback ? `a wayback: URL makes a wayback source, not ${options.kind}` : 'a wayback source is added as wayback:<url or prefix*>', {
+        hint: 'e.g. leakmirror add "wayback:example.org/docs/*" --match "\\.pdf$"',
+      });
+    }
+    return options.kind as SourceKind;
+  }
+  if (isWayback) return 'wayback';
+  return INDEX_OPTIONS.some((key) => options[key] !== undefined) ? 'index' : 'page';
+}
+
+function waybackUrl(input: string): string {
+  const pattern = waybackPattern(input.trim());
+  const problem = pattern === undefined ? 'needs a URL or a prefix after it' : waybackPatternProblem(pattern);
+  if (pattern === undefined || problem !== undefined) {
+    throw new UsageError(`invalid wayback source "${input}": ${problem ?? ''}`, { hint: 'e.g. wayback:wcitleaks.org/* (every capture under it) or wayback:example.org/draft.pdf' });
+  }
+  return `${WAYBACK_PREFIX}${pattern}`;
+}
+
 export function defaultSourceName(url: string): string {
+  const pattern = waybackPattern(url);
+  if (pattern !== undefined) {
+    const bare = pattern.replace(/\*$/, '');
+    const parsed = new URL(/^https?:\/\//i.test(bare) ? bare : `http://${bare}`);
+    const part = isExactPattern(pattern) ? slugFromUrl(parsed.toString()) : sanitizeSegment(parsed.hostname.replace(/^www\./, ''));
+    return `wayback-${part}`.slice(0, 64).replace(/[-._]+$/, '');
+  }
   const slug = slugFromUrl(url);
   const host = sanitizeSegment(new URL(url).hostname.replace(/^www\./, ''));
   const name = slug === host ? host : slug;

@@ -280,3 +280,37 @@ export function nextSourceState(
   }
   return { version: 1, sources };
 }
+
+/** What `sources` shows of a source's last run: local last-run first, else the committed state. */
+export interface SourceStatus {
+  /** Documents its listing had on the last run (null: never synced here or in the repository). */
+  discovered: number | null;
+  /** When the last run that looked at it finished (null on a fresh clone: only local state has it). */
+  lastRun: string | null;
+  status: SourceRunStatus | null;
+  /** Documents no longer listed, waiting for removeAfterMissingRuns or a 404. */
+  missing: number;
+  /** The last run's counts of its documents (local state only). */
+  lastResult: Pick<SourceSummary, 'new' | 'changed' | 'unchanged' | 'removed' | 'failed'> | null;
+  error?: string | undefined;
+  errorClass?: FailureClass | undefined;
+}
+
+export async function sourceStatuses(mirrorDir: string, sources: readonly SourceConfig[]): Promise<Map<string, SourceStatus>> {
+  const { state } = await readSourceState(mirrorDir);
+  const local = await readLastRuns(mirrorDir);
+  const statuses = new Map<string, SourceStatus>();
+  for (const source of sources) {
+    const run = local[source.name];
+    const committed = state.sources[source.name];
+    statuses.set(source.name, {
+      discovered: run?.discovered ?? committed?.discovered ?? null,
+      lastRun: run?.at ?? null,
+      status: run?.status ?? committed?.status ?? null,
+      missing: committed !== undefined ? Object.keys(committed.missing).length : (run?.missing ?? 0),
+      lastResult: run === undefined ? null : { new: run.new, changed: run.changed, unchanged: run.unchanged, removed: run.removed, failed: run.failed },
+      ...(run?.error !== undefined ? { error: run.error, errorClass: run.errorClass } : committed?.errorClass !== undefined ? { errorClass: committed.errorClass } : {}),
+    });
+  }
+  return statuses;
+}

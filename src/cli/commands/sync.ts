@@ -8,6 +8,7 @@ interface SyncFlags {
   concurrency?: number;
   delay?: number;
   allowPrivateNetwork?: boolean;
+  shard?: string;
 }
 
 export function register(program: Command, cli: Cli): void {
@@ -19,9 +20,11 @@ export function register(program: Command, cli: Cli): void {
     .option('--concurrency <n>', 'documents fetched at once (default: fetch.concurrency, 4)', parseInteger(1, 64))
     .option('--delay <ms>', 'minimum delay between requests to one host (default: fetch.delayMs, 1000)', parseInteger(0, 600_000))
     .option('--allow-private-network', 'permit loopback and private addresses (refused by default)')
+    .option('--shard <k/n>', 'only the documents of shard k of n (split by a hash of the id; every document is in exactly one shard)')
     .action(async (sourceNames: string[], flags: SyncFlags, self: Command) => {
       const output = cli.output(self);
-      const { sync } = await import('../../core/sync.js');
+      const [{ sync }, { parseShard }] = await Promise.all([import('../../core/sync.js'), import('../../core/shard.js')]);
+      const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       // SIGINT/SIGTERM: finish the documents in progress, record them, then stop (130/143).
       // A second signal stops at once; the next run cleans up after it.
       const controller = new AbortController();
@@ -43,6 +46,7 @@ export function register(program: Command, cli: Cli): void {
           concurrency: flags.concurrency,
           delayMs: flags.delay,
           allowPrivateNetwork: flags.allowPrivateNetwork,
+          shard,
           signal: controller.signal,
           env: cli.io.env,
           onEvent: (event) => {
@@ -73,7 +77,7 @@ export function register(program: Command, cli: Cli): void {
       }
       cli.exit(stoppedBy !== undefined ? signalExitCode(stoppedBy) : result.summary.failed > 0 ? EXIT.partial : EXIT.ok);
     });
-  withExamples(command, 'leakmirror sync', 'leakmirror sync drafts --dry-run', 'leakmirror sync --json > report.json || test $? -eq 3');
+  withExamples(command, 'leakmirror sync', 'leakmirror sync drafts --dry-run', 'leakmirror sync --shard 2/4', 'leakmirror sync --json > report.json || test $? -eq 3');
 }
 
 function signalExitCode(name: NodeJS.Signals): number {

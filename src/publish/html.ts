@@ -69,6 +69,8 @@ export interface PageOptions {
   /** Relative href of an Atom feed for this page. */
   feed?: string | undefined;
   generator: string;
+  /** More inline CSS (the diff renderer's). */
+  css?: string | undefined;
 }
 
 export function page(options: PageOptions): string {
@@ -86,7 +88,7 @@ export function page(options: PageOptions): string {
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="${escapeHtml(options.generator)}">
 <title>${escapeHtml(options.title)}</title>
-${options.feed === undefined ? '' : `<link rel="alternate" type="application/atom+xml" title="Changes" href="${escapeHtml(options.feed)}">\n`}<style>${SITE_CSS}</style>
+${options.feed === undefined ? '' : `<link rel="alternate" type="application/atom+xml" title="Changes" href="${escapeHtml(options.feed)}">\n`}<style>${SITE_CSS}${options.css ?? ''}</style>
 </head>
 <body>
 ${options.body}

@@ -20,12 +20,12 @@ import { META_DIR, RAW_DIR, STATE_DIR, TEXT_DIR } from '../store/layout.js';
 import { readAllMeta, serializeMeta, type DocumentMeta } from '../store/metadata.js';
 import { VERSION } from '../version.js';
 import { CatFile } from './cat-file.js';
-import { renderDiffFragment } from './diff-html.js';
+import { DIFF_CSS, renderDiffFragment } from './diff-html.js';
 import { atomFeed, type FeedEntry } from './feed.js';
 import { escapeHtml, href, page, shortDate } from './html.js';
 
 /** Bump when the page templates change: every page is rendered again. */
-const RENDER_VERSION = 1;
+const RENDER_VERSION = 2;
 const MANIFEST = '.leakmirror-site.json';
 const GLOBAL_FEED_ENTRIES = 200;
 const DOCUMENT_FEED_ENTRIES = 100;
@@ -310,9 +310,10 @@ async function publishDocument(doc: DocumentPlan, context: PublishContext): Prom
     if (writer.keep(diffPath, diffKey)) continue;
     const [oldText, newText] = await Promise.all([context.textAt(meta.id, previous.commit), context.textAt(meta.id, version.commit)]);
     const result = diffTexts(oldText, newText, { mode: 'word' });
-    const fragment = renderDiffFragment(result, { id: meta.id, title: meta.title, from: { commit: previous.commit, date: previous.date }, to: { commit: version.commit, date: version.date } });
-    const body = `${header(diffPath, `${title}: what changed`)}<main><p>From <a href="${href(basename(links.version(previous.commit)))}">the version of ${escapeHtml(shortDate(previous.date))}</a> (<code>${short(previous.commit)}</code>) to <a href="${href(basename(links.version(version.commit)))}">the version of ${escapeHtml(shortDate(version.date))}</a> (<code>${short(version.commit)}</code>).</p>${fragment}</main>`;
-    await writer.write(diffPath, page({ title: `Changes to ${title} (${shortDate(version.date)})`, root: rootOf(diffPath), body, generator, feed: 'feed.xml' }), diffKey);
+    const fragment = renderDiffFragment(result, { id: meta.id, title: meta.title, url: meta.url, from: { commit: previous.commit, date: previous.date }, to: { commit: version.commit, date: version.date } });
+    const root = rootOf(diffPath);
+    const body = `<header><nav class="crumbs"><a href="${root}index.html">All documents</a> › <a href="${href(`${root}${links.page}`)}">${escapeHtml(title)}</a></nav></header><main><p>From <a href="${href(basename(links.version(previous.commit)))}">the version of ${escapeHtml(shortDate(previous.date))}</a> (<code>${short(previous.commit)}</code>) to <a href="${href(basename(links.version(version.commit)))}">the version of ${escapeHtml(shortDate(version.date))}</a> (<code>${short(version.commit)}</code>).</p>${fragment}</main>`;
+    await writer.write(diffPath, page({ title: `Changes to ${title} (${shortDate(version.date)})`, root, body, generator, feed: 'feed.xml', css: DIFF_CSS }), diffKey);
   }
 
   // The current raw file, copied so the site stands alone.

@@ -10,6 +10,7 @@ import * as add from './commands/add.js';
 import * as changes from './commands/changes.js';
 import * as demo from './commands/demo.js';
 import * as diff from './commands/diff.js';
+import * as exportCommand from './commands/export.js';
 import * as init from './commands/init.js';
 import * as list from './commands/list.js';
 import * as log from './commands/log.js';
@@ -98,7 +99,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO, cwd: 
     });
   withExamples(program, 'leakmirror init my-mirror', 'leakmirror -C my-mirror add https://example.org/leaks/ --links "a.doc" --match "\\.pdf$"', 'leakmirror -C my-mirror sync', 'leakmirror -C my-mirror diff <id>');
 
-  for (const module of [init, add, sources, sync, list, log, show, diff, changes, publish, verify, watchCommand, runs, demo]) module.register(program, cli);
+  for (const module of [init, add, sources, sync, list, log, show, diff, changes, publish, verify, watchCommand, runs, exportCommand, demo]) module.register(program, cli);
 
   try {
     if (argv.length === 0) {

@@ -244,3 +244,36 @@ describe('init inside another git work tree', () => {
     assert.throws(() => git(outer, 'rev-parse', 'HEAD'), 'the outer repository got no commit');
   });
 });
+
+describe('per-source ignore rules in change detection', () => {
+  it('records a version that differs only in ignored parts as technical, and a real change as content', async () => {
+    let printed = '2012-12-10';
+    let body = 'Article 1 applies.';
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`Draft regulations\nPrinted on ${printed}\n${body}\n`);
+    });
+    try {
+      const dir = join(await tempDir(), 'ignore');
+      await initMirror({ dir });
+      await writeFile(join(dir, 'leakmirror.yaml'), `sources:\n  draft:\n    url: ${server.url}/draft.txt\n    ignore:\n      patterns: ['Printed on \\S+']\n`);
+      const run = () => sync({ mirrorDir: dir, allowPrivateNetwork: true, delayMs: 0, retries: 0 });
+      assert.equal((await run()).documents[0]?.changeType, 'content');
+      printed = '2012-12-11';
+      const noise = await run();
+      assert.equal(noise.documents[0]?.status, 'changed');
+      assert.equal(noise.documents[0]?.changeType, 'technical');
+      assert.match(await readFile(join(dir, 'text/draft.txt'), 'utf8'), /Printed on 2012-12-11/, 'the text file still says what the page says');
+      body = 'Article 1 shall apply.';
+      assert.equal((await run()).documents[0]?.changeType, 'content');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses an invalid ignore pattern with the key and line', async () => {
+    const { parseConfig } = await import('../src/config/schema.js');
+    const result = parseConfig('sources:\n  a:\n    url: https://example.org/\n    ignore:\n      patterns: ["(["]\n');
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.equal(result.issues[0]?.key, 'sources.a.ignore.patterns.0');
+  });
+});

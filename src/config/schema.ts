@@ -108,6 +108,17 @@ const sourceSchema = z.strictObject({
       ]),
     )
     .optional(),
+  /**
+   * Differences that are noise for this source ("Printed on 2012-12-10", a visit counter): a new
+   * version differing only there is recorded as a technical change, and `diff` ignores them too.
+   */
+  ignore: z
+    .strictObject({
+      whitespace: z.boolean().optional(),
+      case: z.boolean().optional(),
+      patterns: z.array(regex).optional(),
+    })
+    .optional(),
 });
 
 const fetchSchema = z.strictObject({

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { SourceConfig } from '../config/schema.js';
 import { ConfigError, DocumentError, type FailureClass } from '../errors.js';
 import { createExtractor, type Extractor } from '../extract/pool.js';
+import { comparableText } from '../diff/ignore.js';
 import { normalizeText } from '../extract/normalize.js';
 import type { Extraction } from '../extract/types.js';
 import { createFetcher } from '../fetch/fetcher.js';
@@ -496,6 +497,7 @@ async function recordBody(
     created: extraction?.created ?? null,
     modified: extraction?.modified ?? null,
     charset: extraction?.charset ?? null,
+    runningHeaders: extraction?.runningHeaders !== undefined && extraction.runningHeaders.length > 0 ? extraction.runningHeaders : null,
     extractor: extraction?.extractor ?? previous?.extractor ?? 'none',
     text: paths.text,
     raw: context.rawCopies ? rawPath(doc.id, mediaType) : null,
@@ -516,7 +518,7 @@ async function recordBody(
     [changeType, verb, status] = ['content', 'Add', 'new'];
   } else if (previous.status === 'removed') {
     [changeType, verb, status] = [textSha256 === previous.textSha256 ? 'technical' : 'content', 'Restore', 'changed'];
-  } else if (textSha256 !== previous.textSha256) {
+  } else if (textSha256 !== previous.textSha256 && !onlyIgnoredChanges(previousText, text, doc.source.ignore)) {
     [changeType, verb, status] = ['content', 'Update', 'changed'];
   } else {
     [changeType, verb, status] = ['technical', 'Update', 'changed'];
@@ -529,7 +531,9 @@ async function recordBody(
     failure !== undefined
       ? `Extraction failed (${failure.failure}): ${failure.message}\nThe raw bytes are recorded; the text is left as it was.`
       : changeType === 'technical'
-        ? 'The raw bytes changed; the extracted text did not.'
+        ? textSha256 === previous?.textSha256
+          ? 'The raw bytes changed; the extracted text did not.'
+          : 'The text changed only where the ignore rules of this source say it is noise.'
         : undefined;
   const commit = await context.store.record({
     meta,
@@ -564,6 +568,12 @@ async function recordRemoval(
     authorDate: removedAt,
   });
   return { ...base, status: 'removed', changeType: 'removed', commit, title };
+}
+
+/** True when the texts differ only in what the source's ignore rules call noise. */
+function onlyIgnoredChanges(previousText: string | undefined, text: string, rules: SourceConfig['ignore']): boolean {
+  if (rules === undefined || previousText === undefined) return false;
+  return comparableText(previousText, rules) === comparableText(text, rules);
 }
 
 function guessMediaType(contentType: string | undefined): string {

@@ -45,12 +45,14 @@ export interface DocumentMeta {
   sameAs?: string[] | null;
   /** Wayback sources: the last capture imported (re-runs import only later ones). */
   wayback?: { timestamp: string; digest: string; original: string } | null;
+  /** PDF lines repeated at the top or bottom of most pages, removed from the text (`#` = a number). */
+  runningHeaders?: string[] | null;
 }
 
 const KEY_ORDER: Array<keyof DocumentMeta> = [
   'id', 'source', 'url', 'finalUrl', 'title', 'status', 'extraction', 'error', 'contentType', 'mediaType',
   'sha256', 'size', 'textSha256', 'etag', 'lastModified', 'fetchedAt', 'removedAt', 'pages', 'author',
-  'created', 'modified', 'charset', 'extractor', 'text', 'raw', 'sameAs', 'wayback',
+  'created', 'modified', 'charset', 'extractor', 'text', 'raw', 'sameAs', 'wayback', 'runningHeaders',
 ];
 
 export function serializeMeta(meta: DocumentMeta): string {

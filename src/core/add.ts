@@ -2,7 +2,7 @@
 import { withSourceAdded, writeConfigText, type NewSource } from '../config/file.js';
 import { CONFIG_FILE, SOURCE_NAME_PATTERN } from '../config/schema.js';
 import { UsageError } from '../errors.js';
-import { isExactPattern, SOURCE_KINDS, WAYBACK_PREFIX, waybackPattern, waybackPatternProblem, type SourceKind } from '../sources/kinds.js';
+import { isExactPattern, SOURCE_KINDS, WAYBACK_PREFIX, waybackHostAndPath, waybackPattern, waybackPatternProblem, type SourceKind } from '../sources/kinds.js';
 import { canonicalUrl } from '../sources/url.js';
 import { sanitizeSegment, slugFromUrl } from '../store/ids.js';
 import { lockTarget } from '../store/layout.js';
@@ -108,8 +108,7 @@ function waybackUrl(input: string): string {
 export function defaultSourceName(url: string): string {
   const pattern = waybackPattern(url);
   if (pattern !== undefined) {
-    const bare = pattern.replace(/\*$/, '');
-    const parsed = new URL(/^https?:\/\//i.test(bare) ? bare : `http://${bare}`);
+    const parsed = waybackHostAndPath(pattern);
     const part = isExactPattern(pattern) ? slugFromUrl(parsed.toString()) : sanitizeSegment(parsed.hostname.replace(/^www\./, ''));
     return `wayback-${part}`.slice(0, 64).replace(/[-._]+$/, '');
   }

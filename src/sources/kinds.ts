@@ -34,15 +34,22 @@ export function waybackPattern(url: string): string | undefined {
 }
 
 /**
- * Why a wayback pattern is unusable, or undefined when it is fine: a host (with or without a
- * scheme), an optional path, and at most one `*`, at the end (a prefix query).
+ * Why a wayback pattern is unusable, or undefined when it is fine. As the CDX API takes them: a URL
+ * (with or without a scheme) for its captures alone, `example.org/docs/*` for every URL under a
+ * prefix, or `*.example.org` for the host and all its subdomains.
  */
 export function waybackPatternProblem(pattern: string): string | undefined {
   if (/\s/.test(pattern)) return 'must not contain spaces';
-  const star = pattern.indexOf('*');
-  if (star !== -1 && star !== pattern.length - 1) return 'may contain one `*`, at the end only (a prefix)';
-  const withoutStar = pattern.replace(/\*$/, '');
-  const withScheme = /^https?:\/\//i.test(withoutStar) ? withoutStar : `http://${withoutStar}`;
+  let rest = pattern;
+  if (rest.startsWith('*.')) {
+    rest = rest.slice(2);
+    if (rest.includes('*')) return 'a domain pattern (*.example.org) has no other `*`';
+  } else {
+    const star = rest.indexOf('*');
+    if (star !== -1 && star !== rest.length - 1) return 'may contain one `*`, at the end (a prefix) or as `*.` at the start (a domain)';
+    rest = rest.replace(/\*$/, '');
+  }
+  const withScheme = /^https?:\/\//i.test(rest) ? rest : `http://${rest}`;
   let url: URL;
   try {
     url = new URL(withScheme);
@@ -53,7 +60,13 @@ export function waybackPatternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
+/** The host a wayback pattern is about (`*.` and a trailing `*` aside), for naming the source. */
+export function waybackHostAndPath(pattern: string): URL {
+  const bare = pattern.replace(/^\*\./, '').replace(/\*$/, '');
+  return new URL(/^https?:\/\//i.test(bare) ? bare : `http://${bare}`);
+}
+
 /** True when the pattern names one URL rather than a prefix. */
 export function isExactPattern(pattern: string): boolean {
-  return !pattern.endsWith('*');
+  return !pattern.includes('*');
 }

@@ -1,16 +1,20 @@
 // Creating a mirror: directory, git repository, leakmirror.yaml, .gitignore, first commit.
 // Idempotent: on an existing mirror it changes nothing.
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { configPath, initialConfigText, loadConfig } from '../config/file.js';
 import { CONFIG_FILE } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { MirrorRepo } from '../store/git.js';
 import { MIRROR_GITIGNORE } from '../store/layout.js';
+import { VERSION } from '../version.js';
+import { CI_FILES, ciWorkflow, type CiKind } from './ci-templates.js';
 
 export interface InitOptions {
   dir: string;
   name?: string | undefined;
+  /** Also write a ready CI workflow (added to an existing mirror too, if it has none). */
+  ci?: CiKind | undefined;
 }
 
 export interface InitResult {
@@ -18,6 +22,8 @@ export interface InitResult {
   name: string;
   created: boolean;
   commit?: string;
+  /** The CI workflow file written, relative to the mirror. */
+  ciFile?: string;
 }
 
 export async function initMirror(options: InitOptions): Promise<InitResult> {
@@ -29,14 +35,31 @@ export async function initMirror(options: InitOptions): Promise<InitResult> {
   if (hasConfig && info !== undefined && (await repo.isRepo())) {
     // Already a mirror: validate it (a broken config deserves a message) and change nothing.
     const { config } = await loadConfig(dir);
+    if (options.ci !== undefined) {
+      const ciFile = CI_FILES[options.ci];
+      if ((await stat(join(dir, ciFile)).catch(() => undefined)) !== undefined) return { dir, name: config.name, created: false, ciFile };
+      await writeCi(dir, options.ci);
+      const commit = await repo.commitPaths([ciFile], `Add a ${options.ci} workflow for leakmirror\n`);
+      return { dir, name: config.name, created: false, commit, ciFile };
+    }
     return { dir, name: config.name, created: false };
   }
   await mkdir(dir, { recursive: true });
   if (!(await repo.isRepo())) await repo.init();
   const name = options.name ?? basename(dir);
   const paths = [CONFIG_FILE, '.gitignore'];
+  if (options.ci !== undefined) {
+    await writeCi(dir, options.ci);
+    paths.push(CI_FILES[options.ci]);
+  }
   if (!hasConfig) await writeFile(configPath(dir), initialConfigText(name), { flag: 'wx' });
   await writeFile(join(dir, '.gitignore'), MIRROR_GITIGNORE, { flag: 'a' });
   const commit = await repo.commitPaths(paths, `Initialize leakmirror mirror ${name}\n`);
-  return { dir, name, created: true, commit };
+  return { dir, name, created: true, commit, ...(options.ci === undefined ? {} : { ciFile: CI_FILES[options.ci] }) };
+}
+
+async function writeCi(dir: string, kind: CiKind): Promise<void> {
+  const path = join(dir, CI_FILES[kind]);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, ciWorkflow(kind, VERSION), { flag: 'wx' });
 }

@@ -23,6 +23,11 @@ const FRAGMENT_OPENERS = [
 ];
 const MARKDOWN_MEDIA_TYPES = new Set(['text/markdown', 'text/x-markdown']);
 
+export const DOCX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const DOCX_MAIN_PART = 'word/document.xml';
+/** How far into the file the local file headers are followed, and how much of its end is searched for the central directory. */
+const ZIP_SCAN_BYTES = 256 * 1024;
+
 const HTML_MEDIA_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const PDF_MEDIA_TYPES = new Set(['application/pdf', 'application/x-pdf', 'application/acrobat']);
 // Types that say "the server does not know": worth sniffing for plain text.
@@ -39,6 +44,10 @@ export function detectKind(bytes: Uint8Array, contentType?: string): DetectedKin
   const declared = mediaTypeEssence(contentType);
   const head = bytes.subarray(0, SNIFF_WINDOW);
 
+  if (hasZipSignature(bytes)) {
+    if (declared === DOCX_MEDIA_TYPE || zipHasEntry(bytes, DOCX_MAIN_PART)) return { kind: 'docx', mediaType: DOCX_MEDIA_TYPE };
+    return { kind: 'unknown', mediaType: declared === '' || UNLABELLED_MEDIA_TYPES.has(declared) ? 'application/zip' : declared };
+  }
   if (hasPdfSignature(head)) return { kind: 'pdf', mediaType: 'application/pdf' };
   const opener = htmlOpener(head);
   if (opener === 'document' || (opener === 'fragment' && !MARKDOWN_MEDIA_TYPES.has(declared))) {
@@ -51,6 +60,40 @@ export function detectKind(bytes: Uint8Array, contentType?: string): DetectedKin
   if (declared.startsWith('text/')) return { kind: 'text', mediaType: declared };
   if (UNLABELLED_MEDIA_TYPES.has(declared) && looksLikeText(head)) return { kind: 'text', mediaType: 'text/plain' };
   return { kind: 'unknown', mediaType: declared === '' ? 'application/octet-stream' : declared };
+}
+
+function hasZipSignature(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/**
+ * Whether a ZIP archive names `entry`: its local file headers are followed from the start (as far
+ * as their sizes are known: a header with a data descriptor stops the walk), then the central
+ * directory near the end is searched for the name. Word writes `word/document.xml` among the first
+ * entries; other producers put it after the media, where the central directory still lists it.
+ */
+function zipHasEntry(bytes: Uint8Array, entry: string): boolean {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const limit = Math.min(view.length, ZIP_SCAN_BYTES);
+  let offset = 0;
+  while (offset + 30 <= limit && view.readUInt32LE(offset) === 0x04034b50) {
+    const flags = view.readUInt16LE(offset + 6);
+    const compressedSize = view.readUInt32LE(offset + 18);
+    const nameLength = view.readUInt16LE(offset + 26);
+    const extraLength = view.readUInt16LE(offset + 28);
+    if (offset + 30 + nameLength > view.length) break;
+    if (view.toString('latin1', offset + 30, offset + 30 + nameLength) === entry) return true;
+    if ((flags & 0x08) !== 0 || compressedSize === 0xffffffff) break; // size unknown here (data descriptor, ZIP64)
+    offset += 30 + nameLength + extraLength + compressedSize;
+  }
+  // Central directory file headers (PK\x01\x02) carry the name 46 bytes in.
+  const tailStart = Math.max(0, view.length - ZIP_SCAN_BYTES);
+  const needle = Buffer.from(entry, 'latin1');
+  for (let at = view.indexOf(needle, tailStart); at !== -1; at = view.indexOf(needle, at + 1)) {
+    const header = at - 46;
+    if (header >= 0 && view.readUInt32LE(header) === 0x02014b50 && view.readUInt16LE(header + 28) === needle.length) return true;
+  }
+  return false;
 }
 
 function hasPdfSignature(head: Uint8Array): boolean {

@@ -11,6 +11,7 @@ import { adapter as domhandlerAdapter } from 'parse5-htmlparser2-tree-adapter';
 import { errorMessage, ExtractError, UsageError } from '../errors.js';
 import { decodeHtml } from './charset.js';
 import { EXTRACTOR_VERSIONS } from './index.js';
+import { findMainContent } from './main-content.js';
 import type { ExtractInput, Extraction } from './types.js';
 
 /** Elements whose content is never page text. */
@@ -58,9 +59,16 @@ export function extractHtml(input: ExtractInput): Extraction {
     querySafely(selector, 'remove', () => $(selector).remove());
   }
   const root = $.root()[0];
-  const selected = input.select === undefined ? undefined : new Set<AnyNode>(querySafely(input.select, 'select', () => $(input.select).toArray()));
+  let selected = input.select === undefined ? undefined : new Set<AnyNode>(querySafely(input.select, 'select', () => $(input.select).toArray()));
+  let dropped: ReadonlySet<AnyNode> | undefined;
+  // Without a selection, keep the page's main content (see main-content.ts for the rule).
+  if (selected === undefined && input.mainContent !== false && root !== undefined) {
+    const plan = findMainContent(root, DROPPED);
+    if (plan.content !== undefined) selected = new Set<AnyNode>([plan.content]);
+    if (plan.drop.size > 0) dropped = plan.drop;
+  }
 
-  const text = root === undefined ? '' : htmlToText(root, selected, maxDepth);
+  const text = root === undefined ? '' : htmlToText(root, selected, maxDepth, dropped);
   return {
     kind: 'html',
     status: 'text',
@@ -165,10 +173,16 @@ function hasChildren(node: AnyNode): node is ParentNode {
 /**
  * The text of the tree under `root`. With `selected`, only the text inside those elements counts,
  * each taken once (a match inside another match is part of the outer one), in document order.
+ * Elements in `dropped` are skipped with their content.
  * An element deeper than `maxDepth` (counted from `root`) is an ExtractError; the walk itself never
  * recurses, so any depth is safe to walk.
  */
-export function htmlToText(root: AnyNode, selected?: ReadonlySet<AnyNode>, maxDepth = DEFAULT_MAX_HTML_DEPTH): string {
+export function htmlToText(
+  root: AnyNode,
+  selected?: ReadonlySet<AnyNode>,
+  maxDepth = DEFAULT_MAX_HTML_DEPTH,
+  dropped?: ReadonlySet<AnyNode>,
+): string {
   const walker = new Walker();
   // Each entry is a node to enter, or (exit) an element to leave once its children are done.
   // `inside`: whether the node is within the selection (always, without one).
@@ -191,6 +205,7 @@ export function htmlToText(root: AnyNode, selected?: ReadonlySet<AnyNode>, maxDe
     if (isElement(node)) {
       // An element the user selected by name (say `nav`) is wanted even if we'd drop it otherwise.
       if (DROPPED.has(node.name) && !isMatch) continue;
+      if (dropped?.has(node) === true) continue; // page furniture (main-content.ts)
       if (nodeInside) {
         if (!inside) walker.block(2); // each selected match is its own block
         if (!walker.enter(node)) continue;

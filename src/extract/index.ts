@@ -10,7 +10,8 @@ import type { ExtractInput, Extraction } from './types.js';
  * the code would change the text it gives for the same bytes.
  */
 export const EXTRACTOR_VERSIONS = {
-  html: 'html@1',
+  html: 'html@2',
+  docx: 'mammoth@1.13+html@2',
   pdf: 'pdf-parse@2.4.5+layout@2',
   text: 'text@1',
   unsupported: 'none@1',
@@ -26,6 +27,10 @@ export async function extract(input: ExtractInput): Promise<Extraction> {
     case 'pdf': {
       const { extractPdf } = await import('./pdf.js');
       return extractPdf(input.bytes);
+    }
+    case 'docx': {
+      const { extractDocx } = await import('./docx.js');
+      return extractDocx(input);
     }
     case 'text': {
       const { extractText } = await import('./text.js');

@@ -11,13 +11,19 @@ export interface ExtractInput {
   select?: string | undefined;
   /** HTML: drop the elements matching these CSS selectors before extraction. */
   remove?: string[] | undefined;
+  /**
+   * HTML without `select`: keep the page's main content only, leaving out navigation, site headers
+   * and footers, cookie banners, share widgets, comments and the like (see main-content.ts).
+   * Default true; false keeps the whole page.
+   */
+  mainContent?: boolean | undefined;
   /** HTML: larger bodies (bytes as fetched, after Content-Encoding) fail as bad content. Default 20 MiB. */
   maxHtmlBytes?: number | undefined;
   /** HTML: elements nested deeper than this fail as bad content. Default 2,000. */
   maxHtmlDepth?: number | undefined;
 }
 
-export type DocumentKind = 'html' | 'pdf' | 'text' | 'unknown';
+export type DocumentKind = 'html' | 'pdf' | 'docx' | 'text' | 'unknown';
 
 /** Contract values for `list --json`'s `extraction` (besides `failed`, which sync sets on error). */
 export type ExtractionStatus = 'text' | 'needs-ocr' | 'unsupported-type';

@@ -82,6 +82,8 @@ const sourceSchema = z.strictObject({
   removeAfterMissingRuns: z.number().int().min(0).max(1000).optional(),
   /** Keep only this part of HTML documents. */
   select: cssSelector.optional(),
+  /** HTML without `select`: keep the main content, leave out site furniture (default true). */
+  mainContent: z.boolean().optional(),
   /** Drop these parts of HTML documents before extraction. */
   remove: z.array(cssSelector).optional(),
   /** Minimum delay between two requests to one host, in ms (overrides fetch.delayMs). */

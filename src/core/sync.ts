@@ -461,7 +461,7 @@ async function recordBody(
   let extraction: Extraction | undefined;
   let failure: DocumentError | undefined;
   try {
-    extraction = await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, select: doc.source.select, remove: doc.source.remove });
+    extraction = await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, select: doc.source.select, remove: doc.source.remove, mainContent: doc.source.mainContent });
   } catch (error) {
     if (!(error instanceof DocumentError)) throw error;
     failure = error;

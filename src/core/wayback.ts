@@ -7,6 +7,7 @@
 // (default 1000 ms) keeps the archive at one request per second.
 import { readFile, rm } from 'node:fs/promises';
 import type { SourceConfig } from '../config/schema.js';
+import { comparableText } from '../diff/ignore.js';
 import { DocumentError } from '../errors.js';
 import type { Extractor } from '../extract/pool.js';
 import { normalizeText } from '../extract/normalize.js';
@@ -263,18 +264,23 @@ async function recordCapture(
     created: extraction?.created ?? null,
     modified: extraction?.modified ?? null,
     charset: extraction?.charset ?? null,
+    runningHeaders: extraction?.runningHeaders !== undefined && extraction.runningHeaders.length > 0 ? extraction.runningHeaders : null,
     extractor: extraction?.extractor ?? previous?.extractor ?? 'none',
     text: paths.text,
     raw: context.rawCopies ? rawPath(doc.id, mediaType) : null,
     sameAs: context.sameBytes?.claim(doc.id, fetched.sha256) ?? null,
     wayback: { timestamp: capture.timestamp, digest: capture.digest, original: capture.original },
   };
-  const changeType: ChangeType = previous === undefined || textSha256 !== previous.textSha256 ? 'content' : 'technical';
+  // As in sync: a text that differs only where the source's ignore rules see noise is a technical change.
+  const onlyNoise = previousText !== undefined && source.ignore !== undefined && comparableText(previousText, source.ignore) === comparableText(text, source.ignore);
+  const changeType: ChangeType = previous === undefined || (textSha256 !== previous.textSha256 && !onlyNoise) ? 'content' : 'technical';
   const verb = previous === undefined ? 'Add' : previous.status === 'removed' ? 'Restore' : 'Update';
   const viewUrl = `${plan.base}/web/${capture.timestamp}/${capture.original}`;
   const lines = [`Internet Archive capture of ${capture.original} taken ${capturedAt}: ${viewUrl}`];
   if (failure !== undefined) lines.push(`Extraction failed (${failure.failure}): ${failure.message}`, 'The raw bytes are recorded; the text is left as it was.');
-  else if (changeType === 'technical') lines.push('The raw bytes changed; the extracted text did not.');
+  else if (changeType === 'technical') {
+    lines.push(textSha256 === previous?.textSha256 ? 'The raw bytes changed; the extracted text did not.' : 'The text changed only where the ignore rules of this source say it is noise.');
+  }
   const commit = await context.store.record({
     meta,
     text: text === previousText ? undefined : text,

@@ -326,6 +326,30 @@ export async function metaAt(repo: RepoDir, id: string, version: Pick<Version, '
   return object === undefined ? undefined : parseMeta(object.toString('utf8'), `${path} at ${version.commit.slice(0, 10)}`);
 }
 
+/**
+ * The metadata of several documents as committed at `rev` (default HEAD), read by one git process:
+ * on a mirror of tens of thousands of documents, far cheaper than opening each file. Documents
+ * without metadata there (or with a corrupt file) are left out.
+ */
+export async function metasAt(repo: RepoDir, ids: Iterable<string>, rev = 'HEAD'): Promise<Map<string, DocumentMeta>> {
+  const list = [...ids].filter(isSafeId);
+  const objects = await readObjects(
+    repo,
+    list.map((id) => `${rev}:${documentPaths(id).meta}`),
+  );
+  const out = new Map<string, DocumentMeta>();
+  objects.forEach((object, k) => {
+    if (object === undefined) return;
+    const id = list[k] as string;
+    try {
+      out.set(id, parseMeta(object.toString('utf8'), documentPaths(id).meta));
+    } catch {
+      // A corrupt metadata file only loses what it would have added here; `list` reports it.
+    }
+  });
+  return out;
+}
+
 /** Words and lines a version added and removed in the text (all 0 when its text did not change). */
 export interface VersionChange {
   wordsAdded: number;

@@ -1,11 +1,8 @@
 // `list` and `changes`: the documents of a mirror with their version counts, and the versions
 // recorded across the mirror in a time window. One pass over the history serves all documents.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ChangeType } from '../store/git.js';
-import { documentPaths } from '../store/layout.js';
-import { parseMeta, readAllMeta, type DocumentMeta } from '../store/metadata.js';
-import { allVersions, parseDateArgument, versionChanges, type RepoDir, type Version } from './history.js';
+import { readAllMeta, type DocumentMeta } from '../store/metadata.js';
+import { allVersions, metasAt, parseDateArgument, versionChanges, type RepoDir, type Version } from './history.js';
 import type { Mirror } from './mirror.js';
 
 export interface ListedDocument {
@@ -65,15 +62,18 @@ export interface RecordedChange extends Version {
 }
 
 /**
- * Every version recorded in the window, newest first, with the document's current title and URL
+ * Every version recorded in the window, newest first, with the document's current title and URL (as
+ * committed)
  * and (unless `stats: false`) the words each version added and removed.
  */
 export async function listChanges(mirror: Pick<Mirror, 'dir'> & { repo: RepoDir }, options: ChangesOptions): Promise<RecordedChange[]> {
   const since = options.since === undefined ? undefined : parseDateArgument(options.since, '--since');
   const until = options.until === undefined ? undefined : parseDateArgument(options.until, '--until');
   const versions = (await allVersions(mirror.repo, { since, until })).filter((version) => options.type === undefined || version.status === options.type);
+  // Titles and URLs from the committed metadata: one git process (thousands of small files read one
+  // by one cost more than the whole history walk), alongside the one that reads the texts.
   const [metas, changes] = await Promise.all([
-    readMetas(mirror.dir, new Set(versions.map((version) => version.documentId))),
+    metasAt(mirror.repo, new Set(versions.map((version) => version.documentId))),
     options.stats === false ? undefined : versionChanges(mirror.repo, versions, { previousFromParent: true }),
   ]);
   return versions.map((version, k) => {
@@ -86,25 +86,4 @@ export async function listChanges(mirror: Pick<Mirror, 'dir'> & { repo: RepoDir 
       ...(change === undefined ? {} : { wordsAdded: change.wordsAdded, wordsRemoved: change.wordsRemoved }),
     };
   });
-}
-
-/** The work tree's metadata of these documents (missing or unreadable ones left out). */
-async function readMetas(mirrorDir: string, ids: ReadonlySet<string>): Promise<Map<string, DocumentMeta>> {
-  const out = new Map<string, DocumentMeta>();
-  const queue = [...ids];
-  // A bounded number of reads in flight: thousands of open files at once gain nothing.
-  const worker = async (): Promise<void> => {
-    for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
-      const path = join(mirrorDir, documentPaths(id).meta);
-      const text = await readFile(path, 'utf8').catch(() => undefined);
-      if (text === undefined) continue;
-      try {
-        out.set(id, parseMeta(text, path));
-      } catch {
-        // A corrupt metadata file only loses the title and URL here; `list` reports it.
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(64, queue.length) }, worker));
-  return out;
 }

@@ -11,6 +11,7 @@ export type RssMethod = 'gnu-time' | 'resource-usage';
 
 export interface RunResult {
   command: string;
+  /** The command's arguments (for a node script: node's flags, the script, its arguments). */
   args: string[];
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -38,6 +39,8 @@ export interface RunOptions {
    * children, e.g. git, are not counted).
    */
   nodeScript?: { script: string; nodeArgs?: string[] };
+  /** A command the command runs under (e.g. prlimit --nofile=N --), inside GNU time. */
+  prefix?: string[];
 }
 
 const RESOURCE_USAGE_WRAPPER = `
@@ -61,12 +64,14 @@ export async function runTimed(command: string, args: string[], options: RunOpti
   let spawnArgs: string[];
   const node = options.nodeScript;
   const fullArgs = node === undefined ? args : [...(node.nodeArgs ?? []), node.script, ...args];
+  const prefix = options.prefix ?? [];
   if (options.method === 'gnu-time') {
-    [spawnCommand, spawnArgs] = [GNU_TIME, ['-f', '%M %e %U %S', '-o', measureFile, command, ...fullArgs]];
+    [spawnCommand, spawnArgs] = [GNU_TIME, ['-f', '%M %e %U %S', '-o', measureFile, ...prefix, command, ...fullArgs]];
   } else if (node !== undefined) {
-    [spawnCommand, spawnArgs] = [command, [...(node.nodeArgs ?? []), '--input-type=module', '-e', RESOURCE_USAGE_WRAPPER, '--', node.script, measureFile, ...args]];
+    const wrapped = [...(node.nodeArgs ?? []), '--input-type=module', '-e', RESOURCE_USAGE_WRAPPER, '--', node.script, measureFile, ...args];
+    [spawnCommand, spawnArgs] = prefix.length > 0 ? [prefix[0] as string, [...prefix.slice(1), command, ...wrapped]] : [command, wrapped];
   } else {
-    [spawnCommand, spawnArgs] = [command, args];
+    [spawnCommand, spawnArgs] = prefix.length > 0 ? [prefix[0] as string, [...prefix.slice(1), command, ...args]] : [command, args];
   }
   const started = performance.now();
   const child = spawn(spawnCommand, spawnArgs, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: options.env ?? { ...process.env, NO_COLOR: '1' } });
@@ -99,7 +104,7 @@ export async function runTimed(command: string, args: string[], options: RunOpti
   // GNU time writes "Command exited with non-zero status N" before the figures when the command fails.
   const figures = measured.trim().split('\n').at(-1)?.split(/\s+/).map(Number) ?? [];
   if (figures.length === 4 && figures.every(Number.isFinite)) [peakRssKiB, , userCpuS, systemCpuS] = figures;
-  return { command, args, exitCode, signal, timedOut, wallMs, peakRssKiB, userCpuS, systemCpuS, stdout, stderr };
+  return { command, args: fullArgs, exitCode, signal, timedOut, wallMs, peakRssKiB, userCpuS, systemCpuS, stdout, stderr };
 }
 
 export function describeRun(run: RunResult, label = run.command): string {
@@ -118,6 +123,16 @@ export function cpuSeconds(run: Pick<RunResult, 'userCpuS' | 'systemCpuS'>): num
 export function git(repo: string, ...args: string[]): string {
   const result = spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
   return result.status === 0 ? result.stdout.trim() : '';
+}
+
+/** Commits from `since` (exclusive; all when empty) to HEAD that record a document version (a Document-Id trailer). */
+export function versionCommits(repo: string, since: string): number {
+  if (git(repo, 'rev-parse', '--show-prefix') !== '') return 0;
+  return Number(git(repo, 'rev-list', '--count', '--grep=^Document-Id: ', since === '' ? 'HEAD' : `${since}..HEAD`)) || 0;
+}
+
+export function headCommit(repo: string): string {
+  return git(repo, 'rev-parse', '--verify', '-q', 'HEAD');
 }
 
 export function commitCount(repo: string): number {

@@ -38,11 +38,15 @@ export const TARGETS: readonly TargetSpec[] = [
   { id: 'cold-peak-rss', label: 'cold peak RSS, with one 80 MiB PDF in the corpus (MB = 10^6 bytes)', limit: 400, comparison: 'lt', unit: 'MB' },
 ];
 
-export function evaluateTarget(spec: TargetSpec, value: number | null | undefined, detail: string): TargetResult {
-  if (value === null || value === undefined || !Number.isFinite(value)) {
-    return { ...spec, value: null, status: 'skipped', detail };
-  }
-  const pass = spec.comparison === 'le' ? value <= spec.limit : value < spec.limit;
+/**
+ * PASS or MISS by the figure; 'skipped' without one, unless `failed` says leakmirror's own run failed,
+ * which is a miss (a failure to do the work is not a figure to skip). `failed` also turns a figure
+ * measured under changed conditions (e.g. a raised open-file limit) into a miss.
+ */
+export function evaluateTarget(spec: TargetSpec, value: number | null | undefined, detail: string, failed = false): TargetResult {
+  const measured = value !== null && value !== undefined && Number.isFinite(value);
+  if (!measured) return { ...spec, value: null, status: failed ? 'miss' : 'skipped', detail };
+  const pass = !failed && (spec.comparison === 'le' ? value <= spec.limit : value < spec.limit);
   return { ...spec, value: Math.round(value * 1000) / 1000, status: pass ? 'pass' : 'miss', detail };
 }
 

@@ -84,42 +84,64 @@ export function pageMarkerOf(line: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Page markers and headings of one side, found once, in one pass, only when needed. */
+/**
+ * Page and heading of a position on one side, found by looking up from it: hunks are located in
+ * increasing order, so each lookup only reads the lines between the previous one and its own
+ * position, and stops at the nearest page marker and heading. A document with a change near its end
+ * costs a few lines, not a scan of every line; any sequence of lookups reads each line at most once.
+ */
 class SideIndex {
-  private pages: { idx: number; page: number }[] | undefined;
-  private headings: { idx: number; text: string }[] | undefined;
+  /** Lines up to here are resolved: the nearest page marker and heading at or before it. */
+  private floor = -1;
+  private pageAtFloor: number | undefined;
+  private headingAtFloor: string | undefined;
   constructor(private readonly lines: readonly string[]) {}
 
-  /** Page of the nearest marker at or above line `idx`. */
-  pageAt(idx: number): number | undefined {
-    if (!this.pages) this.scan();
-    const hit = lastAtOrBefore(this.pages ?? [], idx);
-    return hit?.page;
+  private last: { idx: number; page: number | undefined; heading: string | undefined } | undefined;
+
+  /** Page of the nearest marker at or before line `idx`, and the nearest heading strictly above it.
+   * Cheapest when `idx` does not decrease from one call to the next (hunks come in order). */
+  locate(idx: number): { page: number | undefined; heading: string | undefined } {
+    if (this.last !== undefined && this.last.idx === idx) return { page: this.last.page, heading: this.last.heading };
+    // Out of order (not done by diffTexts): look up from scratch, leaving the state alone.
+    if (idx <= this.floor) return this.scan(idx, -1, undefined, undefined).answer;
+    const { answer, headingAtIdx } = this.scan(idx, this.floor, this.pageAtFloor, this.headingAtFloor);
+    this.floor = idx;
+    this.pageAtFloor = answer.page;
+    this.headingAtFloor = headingAtIdx;
+    this.last = { idx, ...answer };
+    return answer;
   }
 
-  /** Nearest heading strictly above line `idx`. */
-  headingAbove(idx: number): string | undefined {
-    if (!this.headings) this.scan();
-    const hit = lastAtOrBefore(this.headings ?? [], idx - 1);
-    return hit?.text;
-  }
-
-  private scan(): void {
-    const pages: { idx: number; page: number }[] = [];
-    const headings: { idx: number; text: string }[] = [];
-    for (let i = 0; i < this.lines.length; i++) {
+  /** Look up from `idx` down to (not including) `floor`, whose nearest page and heading are given. */
+  private scan(
+    idx: number,
+    floor: number,
+    pageAtFloor: number | undefined,
+    headingAtFloor: string | undefined,
+  ): { answer: { page: number | undefined; heading: string | undefined }; headingAtIdx: string | undefined } {
+    let page: number | undefined;
+    let heading: string | undefined; // strictly above idx
+    let headingAtIdx: string | undefined; // at or before idx
+    for (let i = idx; i > floor; i--) {
       const line = this.lines[i] as string;
-      const page = pageMarkerOf(line);
-      if (page !== undefined) {
-        pages.push({ idx: i, page });
-        continue;
+      const marker = pageMarkerOf(line);
+      if (marker !== undefined) {
+        page ??= marker;
+      } else if (mayBeHeading(line)) {
+        const h = headingOf(line);
+        if (h !== undefined) {
+          headingAtIdx ??= h;
+          if (i < idx) heading ??= h;
+        }
       }
-      if (!mayBeHeading(line)) continue;
-      const h = headingOf(line);
-      if (h !== undefined) headings.push({ idx: i, text: h });
+      if (page !== undefined && heading !== undefined) break;
     }
-    this.pages = pages;
-    this.headings = headings;
+    // Every line at or before the floor is strictly above idx (floor < idx).
+    page ??= pageAtFloor;
+    heading ??= headingAtFloor;
+    headingAtIdx ??= heading;
+    return { answer: { page, heading }, headingAtIdx };
   }
 }
 
@@ -380,9 +402,8 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
       lines,
       parts,
     };
-    const page = side.pageAt(at);
+    const { page, heading } = side.locate(at);
     if (page !== undefined) hunk.page = page;
-    const heading = side.headingAbove(at);
     if (heading !== undefined) hunk.heading = heading;
     hunks.push(hunk);
   }

@@ -114,15 +114,61 @@ export async function logRecords(repo: RepoDir, options: { paths?: readonly stri
  */
 export async function readObjects(repo: RepoDir, specs: readonly string[]): Promise<Array<Buffer | undefined>> {
   if (specs.length === 0) return [];
-  for (const spec of specs) if (/[\n\r]/.test(spec)) throw new StoreError(`not a git object name: ${JSON.stringify(spec)}`);
-  const run = await runGit(repo.dir, ['cat-file', '--batch'], `${specs.join('\n')}\n`);
-  if (run.code !== 0) throw gitFailure(repo.dir, 'cat-file', run);
-  const out = run.stdout;
+  return objectReader(repo).read(specs);
+}
+
+/** A `git cat-file --batch` started ahead of time: `read` once, or `close` if it is not needed. */
+export interface ObjectReader {
+  read(specs: readonly string[]): Promise<Array<Buffer | undefined>>;
+  close(): void;
+}
+
+/**
+ * Start `git cat-file --batch` now, to be given its object names later: its start-up then overlaps
+ * with other work (the `git log` that says which versions to read). The caller must `read` or
+ * `close` it (the process waits for its input until then).
+ */
+export function objectReader(repo: RepoDir): ObjectReader {
+  const child = spawn('git', ['-c', 'core.quotepath=off', 'cat-file', '--batch'], { cwd: repo.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  const chunks: Buffer[] = [];
+  let stderr = '';
+  let failure: Error | undefined;
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.on('error', () => undefined); // git exiting early is reported by its exit code
+  const exited = new Promise<number | null>((done) => {
+    child.on('error', (error) => {
+      failure = error;
+      done(null);
+    });
+    child.on('close', done);
+  });
+  let started = false;
+  return {
+    async read(specs) {
+      if (started) throw new Error('objectReader: read or closed already');
+      started = true;
+      for (const spec of specs) if (/[\n\r]/.test(spec)) throw new StoreError(`not a git object name: ${JSON.stringify(spec)}`);
+      child.stdin.end(specs.length === 0 ? '' : `${specs.join('\n')}\n`);
+      const code = await exited;
+      if (failure !== undefined) throw new StoreError(`cannot run git cat-file: ${failure.message}`, { cause: failure });
+      if (code !== 0) throw gitFailure(repo.dir, 'cat-file', { code, stdout: Buffer.alloc(0), stderr });
+      return parseBatch(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), specs, repo.dir);
+    },
+    close() {
+      if (started) return;
+      started = true;
+      child.stdin.end();
+    },
+  };
+}
+
+function parseBatch(out: Buffer, specs: readonly string[], dir: string): Array<Buffer | undefined> {
   const objects: Array<Buffer | undefined> = [];
   let pos = 0;
   for (let k = 0; k < specs.length; k++) {
     const nl = out.indexOf(10, pos);
-    if (nl === -1) throw new StoreError(`git cat-file: output ended early in ${repo.dir}`);
+    if (nl === -1) throw new StoreError(`git cat-file: output ended early in ${dir}`);
     const header = out.toString('utf8', pos, nl);
     if (/ (missing|ambiguous)$/.test(header)) {
       objects.push(undefined);
@@ -130,7 +176,7 @@ export async function readObjects(repo: RepoDir, specs: readonly string[]): Prom
       continue;
     }
     const size = Number(header.slice(header.lastIndexOf(' ') + 1));
-    if (!Number.isSafeInteger(size)) throw new StoreError(`git cat-file: unexpected output "${header}" in ${repo.dir}`);
+    if (!Number.isSafeInteger(size)) throw new StoreError(`git cat-file: unexpected output "${header}" in ${dir}`);
     objects.push(out.subarray(nl + 1, nl + 1 + size));
     pos = nl + 1 + size + 1;
   }
@@ -309,13 +355,12 @@ export async function textAt(repo: RepoDir, id: string, version: Pick<Version, '
   return text ?? '';
 }
 
-/** The texts of several versions of a document, read by one git process. */
-export async function textsAt(repo: RepoDir, id: string, versions: ReadonlyArray<Pick<Version, 'commit'>>): Promise<string[]> {
+/** The texts of several versions of a document, read by one git process (`reader`, when one was
+ * started ahead of time). */
+export async function textsAt(repo: RepoDir, id: string, versions: ReadonlyArray<Pick<Version, 'commit'>>, reader?: ObjectReader): Promise<string[]> {
   const path = documentPaths(id).text;
-  const objects = await readObjects(
-    repo,
-    versions.map((version) => `${version.commit}:${path}`),
-  );
+  const specs = versions.map((version) => `${version.commit}:${path}`);
+  const objects = reader === undefined ? await readObjects(repo, specs) : await reader.read(specs);
   return objects.map((object) => object?.toString('utf8') ?? '');
 }
 

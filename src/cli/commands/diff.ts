@@ -73,13 +73,25 @@ export async function runDiff(cli: Cli, output: Output, id: string, flags: DiffF
   ignore.compileIgnoreRules(rules); // an invalid pattern is a usage error before any work
 
   const mirror = await history.openHistory(mirrorDir);
-  const [meta, versions] = await Promise.all([history.findDocument(mirror.dir, id), history.documentVersions(mirror.repo, id)]);
-  const defaults = history.defaultDiffPair(versions);
-  const from = flags.from === undefined ? defaults.from : history.resolveRevision(versions, flags.from);
-  const to = flags.to === undefined ? defaults.to : history.resolveRevision(versions, flags.to);
-  const [oldText = '', newText = ''] = await history.textsAt(mirror.repo, id, from.commit === to.commit ? [from] : [from, to]).then((texts) =>
-    texts.length === 1 ? [texts[0], texts[0]] : texts,
-  );
+  // cat-file starts now and gets its object names once the log has said which versions.
+  const reader = history.objectReader(mirror.repo);
+  let oldText: string;
+  let newText: string;
+  let meta: Awaited<ReturnType<typeof history.findDocument>>;
+  let from: Awaited<ReturnType<typeof history.documentVersions>>[number];
+  let to: typeof from;
+  try {
+    let versions: Awaited<ReturnType<typeof history.documentVersions>>;
+    [meta, versions] = await Promise.all([history.findDocument(mirror.dir, id), history.documentVersions(mirror.repo, id)]);
+    const defaults = history.defaultDiffPair(versions);
+    from = flags.from === undefined ? defaults.from : history.resolveRevision(versions, flags.from);
+    to = flags.to === undefined ? defaults.to : history.resolveRevision(versions, flags.to);
+    const texts = await history.textsAt(mirror.repo, id, from.commit === to.commit ? [from] : [from, to], reader);
+    oldText = texts[0] ?? '';
+    newText = texts[texts.length - 1] ?? '';
+  } finally {
+    reader.close();
+  }
   const result = engine.diffTexts(oldText, newText, { mode: flags.mode, context: flags.context, ignore: rules });
   const differs = result.hunks.length > 0;
   const labels = { id, from: from.commit, to: to.commit, fromDate: from.date, toDate: to.date };

@@ -48,9 +48,13 @@ export interface ChangesOptions {
   since?: string | undefined;
   until?: string | undefined;
   type?: ChangeType | undefined;
-  /** Count the words each version added and removed (default true). */
+  /** Count the words each version added and removed: always, never, or (default) when the window
+   * holds at most CHANGES_STATS_LIMIT versions. */
   stats?: boolean | undefined;
 }
+
+/** Above this many versions, `changes` counts words only when asked (it reads two texts a version). */
+export const CHANGES_STATS_LIMIT = 10_000;
 
 export interface RecordedChange extends Version {
   title: string | null;
@@ -74,7 +78,9 @@ export async function listChanges(mirror: Pick<Mirror, 'dir'> & { repo: RepoDir 
   // by one cost more than the whole history walk), alongside the one that reads the texts.
   const [metas, changes] = await Promise.all([
     metasAt(mirror.repo, new Set(versions.map((version) => version.documentId))),
-    options.stats === false ? undefined : versionChanges(mirror.repo, versions, { previousFromParent: true }),
+    options.stats === false || (options.stats === undefined && versions.length > CHANGES_STATS_LIMIT)
+      ? undefined
+      : versionChanges(mirror.repo, versions, { previousFromParent: true }),
   ]);
   return versions.map((version, k) => {
     const meta = metas.get(version.documentId);

@@ -7,7 +7,7 @@ interface ChangesFlags {
   since?: string;
   until?: string;
   type?: ChangeType;
-  stats: boolean;
+  stats?: boolean;
 }
 
 export function register(program: Command, cli: Cli): void {
@@ -17,11 +17,15 @@ export function register(program: Command, cli: Cli): void {
     .option('--since <date>', 'only versions fetched at or after this ISO date')
     .option('--until <date>', 'only versions fetched at or before this ISO date')
     .addOption(new Option('--type <type>', 'only this kind of change').choices(['content', 'technical', 'removed']))
+    .option('--stats', 'count the words each version added and removed even for more than 10,000 versions')
     .option('--no-stats', 'leave out the words added and removed (faster on very large windows)')
     .action(async (options: ChangesFlags, self: Command) => {
       const output = cli.output(self);
-      const [{ openHistory }, { listChanges }] = await Promise.all([import('../../core/history.js'), import('../../core/list.js')]);
+      const [{ openHistory }, { listChanges, CHANGES_STATS_LIMIT }] = await Promise.all([import('../../core/history.js'), import('../../core/list.js')]);
       const changes = await listChanges(await openHistory(cli.mirrorDir(self)), { since: options.since, until: options.until, type: options.type, stats: options.stats });
+      if (options.stats === undefined && changes.length > CHANGES_STATS_LIMIT) {
+        output.info(`${changes.length} versions: words added and removed not counted above ${CHANGES_STATS_LIMIT} (narrow with --since, or add --stats)`);
+      }
       if (output.json) {
         output.printJson(
           changes.map(({ documentId, commit, date, status, sha256, message, title, url, wordsAdded, wordsRemoved }) => ({

@@ -31,7 +31,8 @@ export function renderDocumentLine(report: DocumentReport, chalk: ChalkInstance)
         ? chalk.dim('(technical: raw bytes changed, same text)')
         : '';
   const commit = report.commit === undefined ? '' : chalk.dim(` ${report.commit.slice(0, 8)}`);
-  return `${statusLabel(report.status, chalk)} ${report.id}${commit}${detail === '' ? '' : `  ${detail}`}`;
+  const words = report.wordsAdded === undefined ? '' : ` ${chalk.green(`+${report.wordsAdded}`)} ${chalk.red(`-${report.wordsRemoved ?? 0}`)} words`;
+  return `${statusLabel(report.status, chalk)} ${report.id}${commit}${words}${detail === '' ? '' : `  ${detail}`}`;
 }
 
 export function renderSyncSummary(result: SyncResult, chalk: ChalkInstance): string {
@@ -42,6 +43,8 @@ export function renderSyncSummary(result: SyncResult, chalk: ChalkInstance): str
   }
   const { summary } = result;
   const counts = STATUS_ORDER.map((status) => `${summary[status]} ${status}`).join(', ');
+  const causes = failuresByCause(result.documents);
+  if (causes !== '') lines.push(chalk.red(`failures by cause: ${causes}`));
   lines.push(`${result.dryRun ? chalk.yellow('dry run, nothing written: ') : ''}${chalk.bold(`${result.documents.length} documents`)}: ${counts}`);
   return lines.join('\n');
 }
@@ -103,4 +106,14 @@ export function renderChanges(changes: readonly RecordedChange[], chalk: ChalkIn
     rows.push([change.date, chalk.yellow(change.commit.slice(0, 10)), changeLabel(change.status, chalk), ...words, change.documentId, change.message]);
   }
   return table(rows, chalk);
+}
+
+/** `timeout 2, http-500 1`: what to fix first, most frequent first. */
+export function failuresByCause(documents: readonly DocumentReport[]): string {
+  const counts = new Map<string, number>();
+  for (const doc of documents) if (doc.status === 'failed') counts.set(doc.errorClass ?? 'error', (counts.get(doc.errorClass ?? 'error') ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([cause, count]) => `${cause} ${count}`)
+    .join(', ');
 }

@@ -8,6 +8,7 @@ import type { SourceConfig } from '../config/schema.js';
 import { ConfigError, DocumentError, type FailureClass } from '../errors.js';
 import { createExtractor, type Extractor } from '../extract/pool.js';
 import { comparableText } from '../diff/ignore.js';
+import { diffStats } from '../diff/stats.js';
 import { normalizeText } from '../extract/normalize.js';
 import type { Extraction } from '../extract/types.js';
 import { createFetcher } from '../fetch/fetcher.js';
@@ -53,6 +54,9 @@ export interface DocumentReport {
   title?: string;
   error?: string;
   errorClass?: FailureClass;
+  /** Content changes of a recorded document: words added and removed against the last version. */
+  wordsAdded?: number;
+  wordsRemoved?: number;
 }
 
 export type SyncSummary = Record<DocumentOutcome, number>;
@@ -545,7 +549,17 @@ async function recordBody(
     body,
     authorDate: fetched.fetchedAt,
   });
-  return { ...base, status, changeType, commit, title, ...failed };
+  // What a reader wants from a summary: how much changed (only the changed middle is diffed).
+  const words = changeType === 'content' && previousText !== undefined && status === 'changed' ? diffStats(previousText, text) : undefined;
+  return {
+    ...base,
+    status,
+    changeType,
+    commit,
+    title,
+    ...failed,
+    ...(words === undefined ? {} : { wordsAdded: words.wordsAdded, wordsRemoved: words.wordsRemoved }),
+  };
 }
 
 async function recordRemoval(

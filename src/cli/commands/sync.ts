@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { parseInteger, withExamples, type Cli } from '../main.js';
+import type { Output } from '../output.js';
 import { renderDocumentLine, renderSyncSummary } from '../render.js';
 
 interface SyncFlags {
@@ -37,6 +38,7 @@ export function register(program: Command, cli: Cli): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      const progress = await createProgress(output, cli.io.stderr.isTTY === true);
       let result;
       try {
         result = await sync({
@@ -50,7 +52,8 @@ export function register(program: Command, cli: Cli): void {
           signal: controller.signal,
           env: cli.io.env,
           onEvent: (event) => {
-            if (event.type === 'warning') output.warn(event.message);
+            if (event.type === 'document') progress.update(event.done, event.total, event.report.source, event.report.status === 'failed');
+            if (event.type === 'warning') progress.interrupt(() => output.warn(event.message));
             else if (event.type === 'source') {
               if (event.error !== undefined) output.info(`source ${event.source}: ${output.errChalk.red(event.error)}`);
               else output.debug(`source ${event.source}: ${event.discovered} document(s)`);
@@ -61,18 +64,38 @@ export function register(program: Command, cli: Cli): void {
           },
         });
       } finally {
+        progress.stop();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
       if (output.json) {
         output.printJson({
-          documents: result.documents.map(({ id, url, status, commit, error, errorClass, changeType, source }) => ({ id, url, source, status, changeType, commit, error, errorClass })),
+          documents: result.documents.map(({ id, url, status, commit, error, errorClass, changeType, source, wordsAdded, wordsRemoved }) => ({
+            id,
+            url,
+            source,
+            status,
+            changeType,
+            commit,
+            error,
+            errorClass,
+            wordsAdded,
+            wordsRemoved,
+          })),
           summary: result.summary,
+          sources: result.sources,
           dryRun: result.dryRun,
           interrupted: result.interrupted,
         });
       } else {
         output.print(renderSyncSummary(result, output.chalk));
+        for (const source of result.sources) {
+          // Only sources with something to say: changes, failures, documents going missing.
+          if (source.status === 'ok' && source.new + source.changed + source.removed + source.failed + source.missing === 0) continue;
+          const missing = source.missing > 0 ? `, ${source.missing} missing` : '';
+          const status = source.status === 'ok' ? '' : ` [${source.status}]`;
+          output.info(`source ${source.name} (${source.kind}): ${source.discovered} listed, ${source.new} new, ${source.changed} changed, ${source.removed} removed, ${source.failed} failed${missing}${status}`);
+        }
         if (result.interrupted) output.warn('interrupted: the documents not listed were not looked at; run sync again to finish');
       }
       cli.exit(stoppedBy !== undefined ? signalExitCode(stoppedBy) : result.summary.failed > 0 ? EXIT.partial : EXIT.ok);
@@ -82,4 +105,44 @@ export function register(program: Command, cli: Cli): void {
 
 function signalExitCode(name: NodeJS.Signals): number {
   return name === 'SIGTERM' ? 143 : 130;
+}
+
+interface Progress {
+  update(done: number, total: number, source: string, failed: boolean): void;
+  /** Print a message without tearing the bar. */
+  interrupt(print: () => void): void;
+  stop(): void;
+}
+
+/** A progress bar on an interactive stderr; nothing otherwise (line logs come with --verbose). */
+async function createProgress(output: Output, interactive: boolean): Promise<Progress> {
+  if (!interactive || output.json || output.quiet || output.verbose) {
+    return { update: () => undefined, interrupt: (print) => print(), stop: () => undefined };
+  }
+  const { SingleBar, Presets } = (await import('cli-progress')).default;
+  const bar = new SingleBar(
+    { format: 'sync {bar} {value}/{total} documents | {source} | failed: {failed}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+    Presets.shades_classic,
+  );
+  let started = false;
+  let failed = 0;
+  return {
+    update(done, total, source, didFail) {
+      if (didFail) failed += 1;
+      if (!started) {
+        bar.start(total, 0, { source, failed });
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done, { source, failed });
+    },
+    interrupt(print) {
+      if (started) bar.stop();
+      print();
+      started = false;
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
 }

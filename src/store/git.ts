@@ -147,6 +147,15 @@ export class MirrorRepo {
     return { author: { name, email }, committer: { name, email } };
   }
 
+  /**
+   * Keep git's commit-graph (with changed-path Bloom filters) up to date, so `log <id>` on a mirror
+   * of 50,000 versions reads one path's history in a fraction of the time. Incremental (--split);
+   * an optimisation only, so a failure is ignored.
+   */
+  async writeCommitGraph(): Promise<void> {
+    await this.spawnGit(['commit-graph', 'write', '--reachable', '--changed-paths', '--split'], 'commit-graph').catch(() => undefined);
+  }
+
   /** Make git's index agree with the work tree for these paths (after commits made without it). */
   async refreshIndex(paths: string[]): Promise<void> {
     if (paths.length === 0) return;

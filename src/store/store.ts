@@ -78,6 +78,7 @@ export class DocumentStore {
       if (session !== undefined) {
         await session.finish();
         await this.repo.refreshIndex([...this.touched]);
+        if (this.touched.size > 0) await this.repo.writeCommitGraph();
       }
       this.touched.clear();
     });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { FatalError } from '../errors.js';
-import { mapPool } from '../fetch/host-scheduler.js';
+import { mapPool } from '../util/map-pool.js';
 import { readAllMeta } from '../store/metadata.js';
 import { allVersions, type Version } from './history.js';
 import type { Mirror } from './mirror.js';

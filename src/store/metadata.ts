@@ -4,7 +4,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
+import { mapPool } from '../util/map-pool.js';
 import { META_DIR } from './layout.js';
+
+const META_READ_CONCURRENCY = 64;
 
 export type DocumentStatus = 'active' | 'removed';
 export type ExtractionState = 'text' | 'needs-ocr' | 'unsupported-type' | 'failed';
@@ -89,11 +92,10 @@ export async function readAllMeta(mirrorDir: string): Promise<DocumentMeta[]> {
     throw new StoreError(`cannot read ${root}: ${(error as Error).message}`, { cause: error });
   }
   const files = entries.filter((entry) => entry.endsWith('.json')).sort();
-  const metas = await Promise.all(
-    files.map(async (file) => {
-      const path = join(root, file);
-      return parseMeta(await readFile(path, 'utf8'), path);
-    }),
-  );
+  // Bounded: a mirror of 20,000 documents must not open 20,000 files at once (EMFILE).
+  const metas = await mapPool(files, META_READ_CONCURRENCY, async (file) => {
+    const path = join(root, file);
+    return parseMeta(await readFile(path, 'utf8'), path);
+  });
   return metas.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

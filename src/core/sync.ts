@@ -544,6 +544,7 @@ async function recordBody(
     meta,
     text: text === previousText ? undefined : text,
     rawTempFile: context.rawCopies ? fetched.filePath : undefined,
+    rawBytes: bytes,
     previousRaw: previous?.raw,
     changeType,
     subject: commitSubject(verb, title),

@@ -20,6 +20,8 @@ export interface VersionToRecord {
   text: string | undefined;
   /** Temporary file holding the raw bytes to store at meta.raw; undefined keeps the raw file. */
   rawTempFile: string | undefined;
+  /** The raw bytes, when the caller already holds them (spares reading the file back). */
+  rawBytes?: Uint8Array | undefined;
   /** The raw path of the previous version, deleted when the new one lives elsewhere. */
   previousRaw: string | null | undefined;
   changeType: ChangeType;
@@ -108,7 +110,7 @@ export class DocumentStore {
         if (version.rawTempFile !== undefined && meta.raw !== null) {
           const rawFile = join(this.mirrorDir, meta.raw);
           await moveIntoPlace(version.rawTempFile, rawFile);
-          changes.push({ path: meta.raw, data: this.session === undefined ? '' : await readFile(rawFile) });
+          changes.push({ path: meta.raw, data: this.session === undefined ? '' : (version.rawBytes ?? (await readFile(rawFile))) });
         }
         if (version.previousRaw && version.previousRaw !== meta.raw) {
           await rm(join(this.mirrorDir, version.previousRaw), { force: true });

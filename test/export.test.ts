@@ -1,5 +1,6 @@
 // export --format jsonl: one record per version, oldest first, with that version's text.
 import assert from 'node:assert/strict';
+import { inflateRawSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -62,4 +63,43 @@ describe('export --format jsonl', () => {
     assert.equal((JSON.parse(lines[0] as string) as { id: string }).id, 'b');
     assert.equal((await runCli(['-C', mirrorDir, 'export', '--format', 'csv'])).code, 2);
   });
+
+  it('--format zip writes every version as a text file plus an index', async () => {
+    const file = join(await tempDir(), 'out.zip');
+    const run = await runCli(['-C', mirrorDir, 'export', '--format', 'zip', '--output', file]);
+    assert.equal(run.code, 0, run.stderr);
+    const entries = readZip(await readFile(file));
+    const names = [...entries.keys()].sort();
+    assert.equal(names.length, 4);
+    assert.ok(names.includes('versions.jsonl'));
+    const index = (entries.get('versions.jsonl') ?? '').trim().split('\n').map((line) => JSON.parse(line) as { id: string; file: string; text?: string });
+    assert.equal(index.length, 3);
+    for (const record of index) {
+      assert.equal(record.text, undefined, 'the index carries no text');
+      assert.match(entries.get(record.file) ?? '', new RegExp(`/${record.id}.txt version \\d`));
+    }
+    assert.equal((await runCli(['-C', mirrorDir, 'export', '--format', 'zip'])).code, 2, 'a zip needs --output');
+  });
 });
+
+/** A minimal zip reader for the test: central directory, local headers, stored or deflated. */
+function readZip(zip: Buffer): Map<string, string> {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(eocd + 10);
+  let offset = zip.readUInt32LE(eocd + 16);
+  const files = new Map<string, string>();
+  for (let i = 0; i < count; i += 1) {
+    const method = zip.readUInt16LE(offset + 10);
+    const size = zip.readUInt32LE(offset + 20);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extra = zip.readUInt16LE(offset + 30);
+    const comment = zip.readUInt16LE(offset + 32);
+    const local = zip.readUInt32LE(offset + 42);
+    const name = zip.subarray(offset + 46, offset + 46 + nameLength).toString('utf8');
+    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(dataStart, dataStart + size);
+    files.set(name, (method === 8 ? inflateRawSync(data) : data).toString('utf8'));
+    offset += 46 + nameLength + extra + comment;
+  }
+  return files;
+}

@@ -277,3 +277,25 @@ describe('per-source ignore rules in change detection', () => {
     if (!result.ok) assert.equal(result.issues[0]?.key, 'sources.a.ignore.patterns.0');
   });
 });
+
+describe('signed commits', () => {
+  it('commits unsigned with a warning when git is configured to sign but cannot', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('A document.\n');
+    });
+    try {
+      const dir = join(await tempDir(), 'signing');
+      await initMirror({ dir });
+      git(dir, 'config', 'commit.gpgsign', 'true');
+      git(dir, 'config', 'gpg.program', '/bin/false'); // a signer that always fails: no key
+      await addSource({ mirrorDir: dir, url: `${server.url}/doc.txt`, name: 'doc' });
+      const warnings: string[] = [];
+      const result = await sync({ mirrorDir: dir, allowPrivateNetwork: true, delayMs: 0, retries: 0, onEvent: (event) => event.type === 'warning' && warnings.push(event.message) });
+      assert.equal(result.summary.new, 1);
+      assert.ok(result.documents[0]?.commit);
+      assert.ok(warnings.some((message) => /configured to sign commits .* unsigned/.test(message)), warnings.join('\n'));
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -345,6 +345,9 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         throw error;
       }
       if (!dryRun) await store.end();
+      if (mirror.repo.signingFailure !== undefined) {
+        emit({ type: 'warning', message: `git is configured to sign commits (commit.gpgsign) but could not, so this run's commits are unsigned: ${mirror.repo.signingFailure}` });
+      }
 
       const interrupted = options.signal?.aborted === true;
       const finishedAt = new Date().toISOString();

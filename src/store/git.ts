@@ -72,6 +72,8 @@ export function parseLog(output: string): CommitRecord[] {
 export class MirrorRepo {
   readonly dir: string;
   private client: SimpleGit | undefined;
+  /** Set when git is configured to sign but could not: later commits are made unsigned. */
+  signingFailure: string | undefined;
   private identityArgs: string[] | undefined;
 
   constructor(dir: string) {
@@ -130,7 +132,15 @@ export class MirrorRepo {
     const args = [...(await this.identity()), 'commit', '--quiet', '--no-verify', '--allow-empty-message', '-F', '-'];
     if (authorDate !== undefined) args.push(`--date=${authorDate}`);
     args.push('--only', '--', ...paths);
-    await this.spawnGit(args, 'commit', message);
+    try {
+      await this.spawnGit(this.signingFailure === undefined ? args : ['-c', 'commit.gpgsign=false', ...args], 'commit', message);
+    } catch (error) {
+      // Signing is the user's choice, never a reason to lose a run: without a usable key, commit
+      // unsigned and say so (signingFailure is reported by the caller).
+      if (this.signingFailure !== undefined || !(await this.signsCommits()) || !/gpg|sign|ssh-keygen|secret key/i.test((error as Error).message)) throw error;
+      this.signingFailure = (error as Error).message;
+      await this.spawnGit(['-c', 'commit.gpgsign=false', ...args], 'commit', message);
+    }
     return (await this.spawnGit(['rev-parse', 'HEAD'], 'rev-parse')).trim();
   }
 

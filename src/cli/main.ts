@@ -15,6 +15,7 @@ import * as init from './commands/init.js';
 import * as list from './commands/list.js';
 import * as log from './commands/log.js';
 import * as publish from './commands/publish.js';
+import * as reextract from './commands/reextract.js';
 import * as runs from './commands/runs.js';
 import * as show from './commands/show.js';
 import * as sources from './commands/sources.js';
@@ -99,7 +100,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO, cwd: 
     });
   withExamples(program, 'leakmirror init my-mirror', 'leakmirror -C my-mirror add https://example.org/leaks/ --links "a.doc" --match "\\.pdf$"', 'leakmirror -C my-mirror sync', 'leakmirror -C my-mirror diff <id>');
 
-  for (const module of [init, add, sources, sync, list, log, show, diff, changes, publish, verify, watchCommand, runs, exportCommand, demo]) module.register(program, cli);
+  for (const module of [init, add, sources, sync, list, log, show, diff, changes, publish, reextract, verify, watchCommand, runs, exportCommand, demo]) module.register(program, cli);
 
   try {
     if (argv.length === 0) {

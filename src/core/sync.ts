@@ -402,7 +402,7 @@ export function summarize(reports: readonly DocumentReport[]): SyncSummary {
  * Undo what a crashed run left: uncommitted changes under the document trees (complete files, since
  * writes are atomic, but not recorded) and temporary files. The next fetch records them properly.
  */
-async function recoverWorkTree(mirror: Mirror, scratch: string, emit: (event: SyncEvent) => void, previousRunDied: boolean): Promise<void> {
+export async function recoverWorkTree(mirror: Mirror, scratch: string, emit: (event: SyncEvent) => void, previousRunDied: boolean): Promise<void> {
   await rm(scratch, { recursive: true, force: true });
   for (const path of await mirror.repo.removeStaleGitLocks(previousRunDied)) {
     emit({ type: 'warning', message: `removed a stale git lock left by an interrupted git process: ${path}` });

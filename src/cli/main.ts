@@ -8,6 +8,7 @@ import { EXIT, exitCodeFor } from './exit.js';
 import { Output, type CliIO, type GlobalOptions } from './output.js';
 import * as add from './commands/add.js';
 import * as changes from './commands/changes.js';
+import * as check from './commands/check.js';
 import * as demo from './commands/demo.js';
 import * as diff from './commands/diff.js';
 import * as exportCommand from './commands/export.js';
@@ -100,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO, cwd: 
     });
   withExamples(program, 'leakmirror init my-mirror', 'leakmirror -C my-mirror add https://example.org/leaks/ --links "a.doc" --match "\\.pdf$"', 'leakmirror -C my-mirror sync', 'leakmirror -C my-mirror diff <id>');
 
-  for (const module of [init, add, sources, sync, list, log, show, diff, changes, publish, reextract, verify, watchCommand, runs, exportCommand, demo]) module.register(program, cli);
+  for (const module of [init, add, sources, sync, check, list, log, show, diff, changes, publish, reextract, verify, watchCommand, runs, exportCommand, demo]) module.register(program, cli);
 
   try {
     if (argv.length === 0) {

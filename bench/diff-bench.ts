@@ -14,20 +14,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { diffLines as jsDiffLines, diffWordsWithSpace } from 'diff';
 import { diffTexts } from '../src/diff/index.js';
+import { mulberry32 as prng } from '../test/helpers/random.js';
 
 const quick = process.argv.includes('--quick');
 const JSDIFF_TIMEOUT_MS = quick ? 1000 : 5000;
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Prose-like text: ~10 words a line, blank lines, page markers and article headings. */
 function makeText(bytes: number, seed: number, vocabSeed = 1): string {

@@ -20,6 +20,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 as prng } from '../test/helpers/random.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LAUNCHER = join(REPO, 'bin', 'leakmirror.js');
@@ -27,16 +28,6 @@ const WORK = join(REPO, 'bench', 'work', 'diff-cli-v1');
 const at = process.argv.indexOf('--runs');
 const RUNS = at === -1 ? 15 : Math.max(1, Number(process.argv[at + 1]) || 15);
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Prose-like text: ~10 words a line, blank lines, page markers and article headings (as diff-bench.ts). */
 function makeText(bytes: number, seed: number, vocabSeed = 1): string {

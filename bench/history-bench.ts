@@ -19,6 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 as prng } from '../test/helpers/random.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LAUNCHER = join(REPO, 'bin', 'leakmirror.js');
@@ -38,16 +39,6 @@ const HOT_VERSIONS = 200;
 const START = Date.parse('2012-01-01T00:00:00Z') / 1000;
 const STEP = 600;
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 

@@ -10,22 +10,13 @@ import { addSource } from '../src/core/add.js';
 import { initMirror } from '../src/core/init.js';
 import { startServer, type TestServer } from './helpers/http-server.js';
 import { tempDir } from './helpers/temp.js';
+import { mulberry32 } from './helpers/random.js';
 
 const launcher = new URL('../../bin/leakmirror.js', import.meta.url).pathname;
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const KILLS = 20;
 const DOCUMENTS = 30;
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' });

@@ -13,6 +13,7 @@ import {
   type IgnoreRules,
 } from '../src/diff/index.js';
 import { UsageError } from '../src/errors.js';
+import { mulberry32 as prng } from './helpers/random.js';
 
 const WS: IgnoreRules = { whitespace: true };
 const CASE: IgnoreRules = { case: true };
@@ -119,17 +120,6 @@ describe('ignore rules: invalid patterns', () => {
   });
 });
 
-/** mulberry32: the same seed always gives the same texts. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('ignore rules: comparableText equality ⇔ no hunks (seeded property)', () => {
   // Pieces that collide under the rules: spacing, line breaks, CR, case, digits, Unicode.

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { diffLines, diffLinesDetailed, diffSequences, longestIncreasing, type Edit } from '../src/diff/index.js';
+import { mulberry32 as prng } from './helpers/random.js';
 
 /** Replay an edit script: it must consume a and produce b, with equal runs really equal. */
 function replay(a: readonly string[], b: readonly string[], edits: Edit[]): string[] {
@@ -44,16 +45,6 @@ function lcsLength(a: readonly string[], b: readonly string[]): number {
 
 const changed = (edits: Edit[]): number => edits.filter((e) => e.op !== 'equal').reduce((s, e) => s + e.count, 0);
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('diffLines', () => {
   const cases: [string, string[], string[]][] = [

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { countWords, diffTexts, formatPatch, type DiffMode, type DiffResult } from '../src/diff/index.js';
+import { mulberry32 as prng } from './helpers/random.js';
 
 /**
  * Apply a unified diff strictly: hunk counts must match the header, context and removed lines
@@ -74,17 +75,6 @@ function applyPatch(oldText: string, patch: string): string {
   return out.map((l) => l.text + (l.eol ? '\n' : '')).join('');
 }
 
-/** Small seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function checkResult(oldText: string, newText: string, r: DiffResult, label: string): void {
   const patch = formatPatch(r, { oldName: 'doc.txt', newName: 'doc.txt' });

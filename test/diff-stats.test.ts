@@ -3,17 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { countWords, diffStats, diffTexts, shareOf, tokenize, isWordToken } from '../src/diff/index.js';
+import { mulberry32 as prng } from './helpers/random.js';
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('diffStats', () => {
   it('counts what diffTexts counts (seeded random edits)', () => {

@@ -300,20 +300,22 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       const concurrency = options.concurrency ?? mirror.config.fetch.concurrency;
       let done = 0;
       const total = planned.length + waybackPlans.reduce((sum, plan) => sum + plan.documents.length, 0);
+      // What recording one document needs; the same for page, listing and wayback documents.
+      const contextFor = (source: SourceConfig) => ({
+        fetcher: fetcherFor(source),
+        politely,
+        requestFor,
+        extractor,
+        store,
+        dryRun,
+        rawCopies: mirror.config.rawCopies,
+        sameBytes,
+      });
       if (!dryRun) await store.begin();
       try {
         await mapPool(planned, concurrency, async (doc) => {
           if (options.signal?.aborted === true) return;
-          const report = await processDocument(doc, {
-            fetcher: fetcherFor(doc.source),
-            politely,
-            requestFor,
-            extractor,
-            store,
-            dryRun,
-            rawCopies: mirror.config.rawCopies,
-            sameBytes,
-          });
+          const report = await processDocument(doc, contextFor(doc.source));
           reports.push(report);
           done += 1;
           emit({ type: 'document', report, done, total });
@@ -322,14 +324,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         for (const plan of waybackPlans) {
           if (options.signal?.aborted === true) break;
           const imported = await importWayback(plan, {
-            fetcher: fetcherFor(plan.source),
-            politely,
-            requestFor,
-            extractor,
-            store,
-            dryRun,
-            rawCopies: mirror.config.rawCopies,
-            sameBytes,
+            ...contextFor(plan.source),
             signal: options.signal,
             onReport: (report) => {
               reports.push(report);

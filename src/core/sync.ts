@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import type { SourceConfig } from '../config/schema.js';
 import { ConfigError, DocumentError, type FailureClass } from '../errors.js';
 import { createExtractor, type Extractor } from '../extract/pool.js';
-import { comparableText } from '../diff/ignore.js';
 import { diffStats } from '../diff/stats.js';
 import { normalizeText } from '../extract/normalize.js';
 import type { Extraction } from '../extract/types.js';
@@ -28,6 +27,7 @@ import { userAgent } from '../version.js';
 import { appendRun, runRecord } from './runs.js';
 import { formatShard, inShard, type Shard } from './shard.js';
 import { openMirror, selectSources, type Mirror } from './mirror.js';
+import { extractionFields, onlyIgnoredChanges } from './versions.js';
 import { SameBytesIndex } from './same-bytes.js';
 import {
   missingThreshold,
@@ -495,13 +495,7 @@ async function recordBody(
     lastModified: fetched.validators.lastModified ?? null,
     fetchedAt: fetched.fetchedAt,
     removedAt: null,
-    pages: extraction?.pages ?? null,
-    author: extraction?.author ?? null,
-    created: extraction?.created ?? null,
-    modified: extraction?.modified ?? null,
-    charset: extraction?.charset ?? null,
-    runningHeaders: extraction?.runningHeaders !== undefined && extraction.runningHeaders.length > 0 ? extraction.runningHeaders : null,
-    extractor: extraction?.extractor ?? previous?.extractor ?? 'none',
+    ...extractionFields(extraction, previous),
     text: paths.text,
     raw: context.rawCopies ? rawPath(doc.id, mediaType) : null,
     // The same bytes under another document's URL: noted, still stored (git keeps one blob).
@@ -582,12 +576,6 @@ async function recordRemoval(
     authorDate: removedAt,
   });
   return { ...base, status: 'removed', changeType: 'removed', commit, title };
-}
-
-/** True when the texts differ only in what the source's ignore rules call noise. */
-function onlyIgnoredChanges(previousText: string | undefined, text: string, rules: SourceConfig['ignore']): boolean {
-  if (rules === undefined || previousText === undefined) return false;
-  return comparableText(previousText, rules) === comparableText(text, rules);
 }
 
 function guessMediaType(contentType: string | undefined): string {

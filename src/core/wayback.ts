@@ -7,7 +7,6 @@
 // (default 1000 ms) keeps the archive at one request per second.
 import { readFile, rm } from 'node:fs/promises';
 import type { SourceConfig } from '../config/schema.js';
-import { comparableText } from '../diff/ignore.js';
 import { DocumentError } from '../errors.js';
 import type { Extractor } from '../extract/pool.js';
 import { normalizeText } from '../extract/normalize.js';
@@ -24,6 +23,7 @@ import type { DocumentMeta } from '../store/metadata.js';
 import { sha256Hex, type DocumentStore } from '../store/store.js';
 import type { SameBytesIndex } from './same-bytes.js';
 import type { DocumentReport } from './sync.js';
+import { extractionFields, onlyIgnoredChanges } from './versions.js';
 
 export interface WaybackDocument {
   id: string;
@@ -259,20 +259,14 @@ async function recordCapture(
     // The bytes are those the archive fetched at capture time.
     fetchedAt: capturedAt,
     removedAt: null,
-    pages: extraction?.pages ?? null,
-    author: extraction?.author ?? null,
-    created: extraction?.created ?? null,
-    modified: extraction?.modified ?? null,
-    charset: extraction?.charset ?? null,
-    runningHeaders: extraction?.runningHeaders !== undefined && extraction.runningHeaders.length > 0 ? extraction.runningHeaders : null,
-    extractor: extraction?.extractor ?? previous?.extractor ?? 'none',
+    ...extractionFields(extraction, previous),
     text: paths.text,
     raw: context.rawCopies ? rawPath(doc.id, mediaType) : null,
     sameAs: context.sameBytes?.claim(doc.id, fetched.sha256) ?? null,
     wayback: { timestamp: capture.timestamp, digest: capture.digest, original: capture.original },
   };
   // As in sync: a text that differs only where the source's ignore rules see noise is a technical change.
-  const onlyNoise = previousText !== undefined && source.ignore !== undefined && comparableText(previousText, source.ignore) === comparableText(text, source.ignore);
+  const onlyNoise = onlyIgnoredChanges(previousText, text, source.ignore);
   const changeType: ChangeType = previous === undefined || (textSha256 !== previous.textSha256 && !onlyNoise) ? 'content' : 'technical';
   const verb = previous === undefined ? 'Add' : previous.status === 'removed' ? 'Restore' : 'Update';
   const viewUrl = `${plan.base}/web/${capture.timestamp}/${capture.original}`;

@@ -525,7 +525,9 @@ async function main(): Promise<number> {
   const server = await startCorpusServer({ dir: corpus.dir, manifest: corpus.manifest, revision: 'rev1', validators: 'half' });
   // Outside the repository: a directory inside another git work tree is not what is measured.
   const parent = await mkdtemp(join(tmpdir(), 'leakmirror-bench-'));
+  // The commit and uncommitted changes when the program is copied (the work tree may move on during the run).
   const sourceChanges = uncommittedSources();
+  const commitAtStart = repoCommit();
   BIN = await snapshotApp(join(parent, 'app'));
   log(`running a snapshot of the built program: ${BIN}${sourceChanges.length > 0 ? ` (built from a work tree with ${sourceChanges.length} uncommitted change(s) under src/)` : ''}`);
   const scratch = join(parent, 'scratch');
@@ -821,7 +823,8 @@ async function main(): Promise<number> {
       openFileLimit,
       openFileHardLimit,
     },
-    git: { ...repoCommit(), uncommittedSources: sourceChanges },
+    /** HEAD and uncommitted changes under src/ when the built program was copied, at the start. */
+    git: { ...commitAtStart, uncommittedSources: sourceChanges },
     n: options.docs,
     seed: options.seed,
     concurrency: options.concurrency,

@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { NotAMirrorError, StoreError, UnknownDocumentError, UnknownRevisionError } from '../errors.js';
-import type { ChangeType, CommitRecord } from '../store/git.js';
+import { LOG_FORMAT, parseLog, type ChangeType, type CommitRecord } from '../store/commit-log.js';
+import { gitFailure, runGit } from '../store/git-process.js';
 import { isSafeId } from '../store/ids.js';
 import { documentPaths, META_DIR } from '../store/layout.js';
 import { parseMeta, type DocumentMeta } from '../store/metadata.js';
@@ -42,58 +43,6 @@ export async function openHistory(dirInput: string): Promise<MirrorHistory> {
 
 // ---- git, spawned directly ----
 
-interface GitRun {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-function runGit(dir: string, args: readonly string[], input?: string): Promise<GitRun> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn('git', ['-c', 'core.quotepath=off', ...args], { cwd: dir, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', (error) => reject(new StoreError(`cannot run git ${args[0] ?? ''}: ${error.message}`, { cause: error })));
-    child.on('close', (code) => resolveRun({ code, stdout: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), stderr }));
-    if (input !== undefined && child.stdin !== null) {
-      child.stdin.on('error', () => undefined); // git exiting early is reported by its exit code
-      child.stdin.end(input);
-    }
-  });
-}
-
-function gitFailure(dir: string, what: string, run: GitRun): StoreError {
-  return new StoreError(`git ${what} failed in ${dir}: ${run.stderr.trim().split('\n')[0] || `exit ${run.code}`}`);
-}
-
-// Field and record separators that cannot occur in commit subjects or trailers (as in store/git.ts,
-// whose parseLog this mirrors without loading simple-git).
-const FIELD = '\x1f';
-const RECORD = '\x1e';
-const LOG_FORMAT = `--format=${RECORD}%H${FIELD}%aI${FIELD}%s${FIELD}%(trailers:only,unfold)`;
-
-function parseTrailerBlock(block: string): Record<string, string> {
-  const trailers: Record<string, string> = {};
-  for (const line of block.split('\n')) {
-    const match = /^([A-Za-z0-9-]+):\s?(.*)$/.exec(line);
-    if (match?.[1] !== undefined) trailers[match[1]] = match[2] ?? '';
-  }
-  return trailers;
-}
-
-function parseLogOutput(output: string): CommitRecord[] {
-  const records: CommitRecord[] = [];
-  for (const chunk of output.split(RECORD)) {
-    if (chunk.trim() === '') continue;
-    const [commit, date, subject, trailers] = chunk.split(FIELD);
-    if (commit === undefined || date === undefined) continue;
-    records.push({ commit: commit.trim(), date, subject: subject ?? '', trailers: parseTrailerBlock(trailers ?? '') });
-  }
-  return records;
-}
-
 /** `git log` records (newest first); none in a repository without commits. */
 export async function logRecords(repo: RepoDir, options: { paths?: readonly string[]; since?: string; until?: string } = {}): Promise<CommitRecord[]> {
   const args = ['log', LOG_FORMAT];
@@ -105,7 +54,7 @@ export async function logRecords(repo: RepoDir, options: { paths?: readonly stri
     if (/does not have any commits|bad default revision|unknown revision or path/.test(run.stderr)) return [];
     throw gitFailure(repo.dir, 'log', run);
   }
-  return parseLogOutput(run.stdout.toString('utf8'));
+  return parseLog(run.stdout.toString('utf8'));
 }
 
 /**
@@ -152,7 +101,7 @@ export function objectReader(repo: RepoDir): ObjectReader {
       child.stdin.end(specs.length === 0 ? '' : `${specs.join('\n')}\n`);
       const code = await exited;
       if (failure !== undefined) throw new StoreError(`cannot run git cat-file: ${failure.message}`, { cause: failure });
-      if (code !== 0) throw gitFailure(repo.dir, 'cat-file', { code, stdout: Buffer.alloc(0), stderr });
+      if (code !== 0) throw gitFailure(repo.dir, 'cat-file', { code, stderr });
       return parseBatch(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), specs, repo.dir);
     },
     close() {

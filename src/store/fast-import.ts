@@ -8,6 +8,7 @@
 // (atomic renames) and the next run's recovery discards them and fetches those documents again.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StoreError } from '../errors.js';
+import { gitOutput } from './git-process.js';
 
 export interface FileChange {
   /** Path relative to the repository root, forward slashes. */
@@ -99,8 +100,8 @@ export class FastImportSession {
 
   /** Start a session on the current branch of the repository at `dir`. */
   static async start(dir: string, identity: { author: Identity; committer: Identity }): Promise<FastImportSession> {
-    const branch = (await runGit(dir, ['symbolic-ref', '--quiet', 'HEAD']).catch(() => 'refs/heads/main')).trim() || 'refs/heads/main';
-    const hasParent = await runGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(
+    const branch = (await gitOutput(dir, ['symbolic-ref', '--quiet', 'HEAD'], 'symbolic-ref').catch(() => 'refs/heads/main')).trim() || 'refs/heads/main';
+    const hasParent = await gitOutput(dir, ['rev-parse', '--verify', '--quiet', 'HEAD'], 'rev-parse').then(
       () => true,
       () => false,
     );
@@ -178,14 +179,4 @@ export class FastImportSession {
     this.child.kill('SIGTERM');
     await this.exited;
   }
-}
-
-function runGit(dir: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`git ${args[0]} exited ${code}`))));
-  });
 }

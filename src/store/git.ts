@@ -1,80 +1,21 @@
 // The mirror's git repository, through simple-git. Every failure here is a StoreError: if the mirror
 // cannot be written, the run must stop (exit 1) rather than report documents as recorded.
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { StoreError, UnknownRevisionError } from '../errors.js';
+import { StoreError } from '../errors.js';
+import { gitOutput } from './git-process.js';
 
-export type ChangeType = 'content' | 'technical' | 'removed';
+export { commitMessage, commitSubject, LOG_FORMAT, parseLog, parseTrailers } from './commit-log.js';
+export type { ChangeType, CommitRecord, CommitTrailers } from './commit-log.js';
 
-export interface CommitTrailers {
-  documentId: string;
-  sourceUrl: string;
-  contentSha256: string;
-  textSha256: string;
-  changeType: ChangeType;
-  /** Extra trailers, e.g. Wayback-Capture. */
-  extra?: Record<string, string>;
-}
-
-export interface CommitRecord {
-  commit: string;
-  /** Author date: when the version was fetched. */
-  date: string;
-  subject: string;
-  trailers: Record<string, string>;
-}
-
-// Field and record separators that cannot occur in commit subjects or trailers.
-const FIELD = '\x1f';
-const RECORD = '\x1e';
-const LOG_FORMAT = `--format=${RECORD}%H${FIELD}%aI${FIELD}%s${FIELD}%(trailers:only,unfold)`;
-
-/** Keep subjects on one line and readable whatever a document's title contains. */
-export function commitSubject(verb: string, title: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
-  const clean = title.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  const subject = `${verb} ${clean}`;
-  return subject.length > 100 ? `${subject.slice(0, 99)}…` : subject;
-}
-
-export function commitMessage(subject: string, body: string | undefined, trailers: CommitTrailers): string {
-  const lines = [
-    `Document-Id: ${trailers.documentId}`,
-    `Source-URL: ${trailers.sourceUrl}`,
-    `Content-SHA256: ${trailers.contentSha256}`,
-    `Text-SHA256: ${trailers.textSha256}`,
-    `Change-Type: ${trailers.changeType}`,
-    ...Object.entries(trailers.extra ?? {}).map(([key, value]) => `${key}: ${value}`),
-  ];
-  return [subject, '', ...(body ? [body, ''] : []), ...lines, ''].join('\n');
-}
-
-export function parseTrailers(block: string): Record<string, string> {
-  const trailers: Record<string, string> = {};
-  for (const line of block.split('\n')) {
-    const match = /^([A-Za-z0-9-]+):\s?(.*)$/.exec(line);
-    if (match?.[1] !== undefined) trailers[match[1]] = match[2] ?? '';
-  }
-  return trailers;
-}
-
-/** Parse `git log` output produced with LOG_FORMAT. Pure. */
-export function parseLog(output: string): CommitRecord[] {
-  const records: CommitRecord[] = [];
-  for (const chunk of output.split(RECORD)) {
-    if (chunk.trim() === '') continue;
-    const [commit, date, subject, trailers] = chunk.split(FIELD);
-    if (commit === undefined || date === undefined) continue;
-    records.push({ commit: commit.trim(), date, subject: subject ?? '', trailers: parseTrailers(trailers ?? '') });
-  }
-  return records;
-}
+const FALLBACK_NAME = 'leakmirror';
+const FALLBACK_EMAIL = 'leakmirror@localhost';
 
 export class MirrorRepo {
   readonly dir: string;
   private client: SimpleGit | undefined;
   /** Set when git is configured to sign but could not: later commits are made unsigned. */
   signingFailure: string | undefined;
-  private identityArgs: string[] | undefined;
+  private identityRead: Promise<{ name: string; email: string }> | undefined;
 
   constructor(dir: string) {
     this.dir = dir;
@@ -109,16 +50,19 @@ export class MirrorRepo {
     await this.run(['init', '--quiet', '--initial-branch=main'], 'init');
   }
 
+  /** git's configured user.name and user.email ('' when unset), read once. */
+  private configuredIdentity(): Promise<{ name: string; email: string }> {
+    this.identityRead ??= Promise.all([
+      this.spawnGit(['config', 'user.name'], 'config').catch(() => ''),
+      this.spawnGit(['config', 'user.email'], 'config').catch(() => ''),
+    ]).then(([name, email]) => ({ name: name.trim(), email: email.trim() }));
+    return this.identityRead;
+  }
+
   /** Without a configured identity, commits are made as leakmirror rather than failing. */
   private async identity(): Promise<string[]> {
-    if (this.identityArgs === undefined) {
-      const name = await this.git.raw(['config', 'user.name']).catch(() => '');
-      const email = await this.git.raw(['config', 'user.email']).catch(() => '');
-      this.identityArgs = [];
-      if (name.trim() === '') this.identityArgs.push('-c', 'user.name=leakmirror');
-      if (email.trim() === '') this.identityArgs.push('-c', 'user.email=leakmirror@localhost');
-    }
-    return this.identityArgs;
+    const { name, email } = await this.configuredIdentity();
+    return [...(name === '' ? ['-c', `user.name=${FALLBACK_NAME}`] : []), ...(email === '' ? ['-c', `user.email=${FALLBACK_EMAIL}`] : [])];
   }
 
   /**
@@ -152,10 +96,11 @@ export class MirrorRepo {
 
   /** The identities commits are made with: git's configuration, else leakmirror. */
   async identities(): Promise<{ author: { name: string; email: string }; committer: { name: string; email: string } }> {
-    const name = (await this.spawnGit(['config', 'user.name'], 'config').catch(() => '')).trim() || 'leakmirror';
-    const email = (await this.spawnGit(['config', 'user.email'], 'config').catch(() => '')).trim() || 'leakmirror@localhost';
-    return { author: { name, email }, committer: { name, email } };
+    const configured = await this.configuredIdentity();
+    const who = { name: configured.name || FALLBACK_NAME, email: configured.email || FALLBACK_EMAIL };
+    return { author: who, committer: who };
   }
+
 
   /**
    * Keep git's commit-graph (with changed-path Bloom filters) up to date, so `log <id>` on a mirror
@@ -172,25 +117,8 @@ export class MirrorRepo {
     await this.spawnGit(['update-index', '--add', '--remove', '-z', '--stdin'], 'update-index', paths.map((path) => `${path}\0`).join(''));
   }
 
-  private async spawnGit(args: string[], what: string, input?: string): Promise<string> {
-    const { spawn } = await import('node:child_process');
-    return new Promise<string>((resolve, reject) => {
-      const child = spawn('git', args, { cwd: this.dir, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      child.on('error', (error) => reject(new StoreError(`git ${what} failed: ${error.message}`, { cause: error })));
-      child.on('close', (code) => {
-        if (code === 0) resolve(stdout);
-        else reject(new StoreError(`git ${what} failed in ${this.dir}: ${stderr.trim().split('\n')[0] || `exit ${code}`}`));
-      });
-      if (input !== undefined && child.stdin !== null) {
-        // git may exit before reading everything (an error): that is reported by its exit code.
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(input);
-      }
-    });
+  private spawnGit(args: string[], what: string, input?: string): Promise<string> {
+    return gitOutput(this.dir, args, what, input);
   }
 
   async hasCommits(): Promise<boolean> {
@@ -199,39 +127,6 @@ export class MirrorRepo {
       return true;
     } catch {
       return false;
-    }
-  }
-
-  /** Commits touching a path (or all of them), newest first. */
-  async log(options: { paths?: string[]; since?: string; until?: string } = {}): Promise<CommitRecord[]> {
-    if (!(await this.hasCommits())) return [];
-    const args = ['log', LOG_FORMAT];
-    if (options.since !== undefined) args.push(`--since=${options.since}`);
-    if (options.until !== undefined) args.push(`--until=${options.until}`);
-    if (options.paths !== undefined) args.push('--', ...options.paths);
-    return parseLog(await this.run(args, 'log'));
-  }
-
-  /** A file's content at a revision (text). */
-  async showText(commit: string, path: string): Promise<string> {
-    return this.run(['show', `${commit}:${path}`], 'show');
-  }
-
-  async showBuffer(commit: string, path: string): Promise<Buffer> {
-    try {
-      return await this.git.showBuffer([`${commit}:${path}`]);
-    } catch (error) {
-      throw new StoreError(`git show ${commit}:${path} failed: ${firstLine(error)}`, { cause: error });
-    }
-  }
-
-  /** Resolve a commit id or unique prefix to a full id. */
-  async resolveCommit(rev: string): Promise<string> {
-    if (!/^[0-9a-f]{4,40}$/i.test(rev)) throw new UnknownRevisionError(`not a commit id: ${rev}`);
-    try {
-      return (await this.git.raw(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).trim();
-    } catch {
-      throw new UnknownRevisionError(`unknown or ambiguous commit: ${rev}`);
     }
   }
 

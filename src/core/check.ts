@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { SourceConfig } from '../config/schema.js';
 import { diffTexts } from '../diff/engine.js';
 import { DocumentError, UsageError } from '../errors.js';
-import { createExtractor, type Extractor } from '../extract/pool.js';
+import type { Extractor } from '../extract/pool.js';
 import { normalizeText } from '../extract/normalize.js';
 import { createFetcher } from '../fetch/fetcher.js';
 import { HostScheduler } from '../fetch/host-scheduler.js';
@@ -15,8 +15,8 @@ import type { Fetcher } from '../fetch/types.js';
 import { discoverDocuments } from '../sources/discover.js';
 import { readAllMeta } from '../store/metadata.js';
 import { mapPool } from '../util/map-pool.js';
-import { userAgent } from '../version.js';
 import { openMirror, selectSources } from './mirror.js';
+import { extractorFor, fetcherOptionsFor } from './stages.js';
 import { resolveHeaders } from './sync.js';
 
 export interface CheckOptions {
@@ -74,16 +74,10 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const headers = resolveHeaders(source, options.env ?? {});
   const scratch = await mkdtemp(join(tmpdir(), 'leakmirror-check-'));
   const fetcher = createFetcher({
-    tempDir: scratch,
-    userAgent: userAgent(mirror.config.contact),
-    maxBytes: mirror.config.fetch.maxBytes,
-    timeoutMs: mirror.config.fetch.timeoutMs,
-    connectTimeoutMs: mirror.config.fetch.connectTimeoutMs,
-    maxRedirects: mirror.config.fetch.maxRedirects,
-    retries: mirror.config.fetch.retries,
+    ...fetcherOptionsFor(mirror.config, scratch),
     allowPrivateNetwork: options.allowPrivateNetwork ?? source.allowPrivateNetwork === true,
   });
-  const extractor = createExtractor({ workers: mirror.config.extract.workers, timeoutMs: mirror.config.extract.pdfTimeoutMs });
+  const extractor = extractorFor(mirror.config);
   const scheduler = new HostScheduler(mirror.config.fetch.perHostConcurrency);
   const delay = options.delayMs ?? source.delayMs ?? mirror.config.fetch.delayMs;
   const politely = <T>(_source: SourceConfig, url: string, task: () => Promise<T>): Promise<T> => scheduler.run(new URL(url).host, delay, task);

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DocumentError, type FailureClass } from '../errors.js';
-import { createExtractor } from '../extract/pool.js';
+import type { Extractor } from '../extract/pool.js';
 import { normalizeText } from '../extract/normalize.js';
 import { commitSubject } from '../store/git.js';
 import { lockTarget, tempDir } from '../store/layout.js';
@@ -13,6 +13,7 @@ import { readAllMeta, type DocumentMeta } from '../store/metadata.js';
 import { DocumentStore, sha256Hex } from '../store/store.js';
 import { mapPool } from '../util/map-pool.js';
 import { openMirror, selectSources } from './mirror.js';
+import { extractorFor } from './stages.js';
 import { recoverWorkTree, type SyncEvent } from './sync.js';
 
 export interface ReextractOptions {
@@ -48,7 +49,7 @@ export async function reextract(options: ReextractOptions): Promise<ReextractRes
   const dryRun = options.dryRun ?? false;
   const emit = options.onEvent ?? (() => undefined);
   const lock = dryRun ? undefined : await acquireLock(lockTarget(mirror.dir), 'reextract');
-  const extractor = createExtractor({ workers: mirror.config.extract.workers, timeoutMs: mirror.config.extract.pdfTimeoutMs });
+  const extractor = extractorFor(mirror.config);
   const store = new DocumentStore(mirror.dir, mirror.repo);
   try {
     if (!dryRun) await recoverWorkTree(mirror, tempDir(mirror.dir), emit, lock?.tookOverFrom !== undefined);
@@ -77,7 +78,7 @@ async function reextractOne(
   meta: DocumentMeta,
   mirrorDir: string,
   source: ReturnType<typeof selectSources>[number] | undefined,
-  extractor: ReturnType<typeof createExtractor>,
+  extractor: Extractor,
   store: DocumentStore,
   dryRun: boolean,
 ): Promise<ReextractReport> {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SourceConfig } from '../config/schema.js';
 import { ConfigError, DocumentError, type FailureClass } from '../errors.js';
-import { createExtractor, type Extractor } from '../extract/pool.js';
+import type { Extractor } from '../extract/pool.js';
 import { diffStats } from '../diff/stats.js';
 import { normalizeText } from '../extract/normalize.js';
 import type { Extraction } from '../extract/types.js';
@@ -23,10 +23,10 @@ import { documentPaths, rawPath, RAW_DIR, META_DIR, TEXT_DIR, tempDir as mirrorT
 import { acquireLock } from '../store/lock.js';
 import { readAllMeta, type DocumentMeta } from '../store/metadata.js';
 import { DocumentStore, sha256Hex } from '../store/store.js';
-import { userAgent } from '../version.js';
 import { appendRun, runRecord } from './runs.js';
 import { formatShard, inShard, type Shard } from './shard.js';
 import { openMirror, selectSources, type Mirror } from './mirror.js';
+import { extractorFor, fetcherOptionsFor } from './stages.js';
 import { extractionFields, onlyIgnoredChanges } from './versions.js';
 import { SameBytesIndex } from './same-bytes.js';
 import {
@@ -169,12 +169,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     if (!dryRun) await recoverWorkTree(mirror, scratch, emit, lock?.tookOverFrom !== undefined);
 
     const fetcherOptions = {
-      tempDir: scratch,
-      userAgent: userAgent(mirror.config.contact),
-      maxBytes: mirror.config.fetch.maxBytes,
-      timeoutMs: mirror.config.fetch.timeoutMs,
-      connectTimeoutMs: mirror.config.fetch.connectTimeoutMs,
-      maxRedirects: mirror.config.fetch.maxRedirects,
+      ...fetcherOptionsFor(mirror.config, scratch),
       retries: options.retries ?? mirror.config.fetch.retries,
       lookup: options.lookup,
     };
@@ -190,7 +185,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
     const fetcherFor = (source: SourceConfig): Fetcher => (source.allowPrivateNetwork === true ? privateFetcher : fetcher);
     // PDFs are extracted in worker threads (both cores, a time limit per document); HTML and text
     // stay on this thread.
-    const extractor = createExtractor({ workers: mirror.config.extract.workers, timeoutMs: mirror.config.extract.pdfTimeoutMs });
+    const extractor = extractorFor(mirror.config);
     const scheduler = new HostScheduler(mirror.config.fetch.perHostConcurrency);
     // The site's own Crawl-delay (known once its robots.txt was read) wins over a shorter setting.
     const delayFor = (source: SourceConfig, url: string): number =>

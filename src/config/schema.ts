@@ -86,6 +86,25 @@ const sourceSchema = z.strictObject({
   mainContent: z.boolean().optional(),
   /** Drop these parts of HTML documents before extraction. */
   remove: z.array(cssSelector).optional(),
+  /**
+   * PDFs without a text layer (scans): read them with the `tesseract` command when the machine has
+   * it, page by page under a time limit. Without tesseract they stay `needs-ocr` (never a failure).
+   */
+  ocr: z.boolean().optional(),
+  /**
+   * Content that changes on every fetch without being an edit, filtered out before text is compared
+   * and stored (see src/extract/volatile.ts).
+   */
+  volatile: z
+    .strictObject({
+      /** Relative dates such as "3 hours ago" or "yesterday" (default true). */
+      relativeDates: z.boolean().optional(),
+      /** Session ids, CSRF tokens, nonces and tracking parameters in the page's markup (default true). */
+      tokens: z.boolean().optional(),
+      /** Lines of text matching any of these regular expressions ("Last updated: ...", "Printed on ..."). */
+      dropLines: z.array(regex).optional(),
+    })
+    .optional(),
   /** Minimum delay between two requests to one host, in ms (overrides fetch.delayMs). */
   delayMs: z.number().int().min(0).max(600_000).optional(),
   /** Permit loopback and private addresses for this source. */
@@ -144,6 +163,8 @@ const extractSchema = z.strictObject({
   workers: z.number().int().min(1).max(64).optional(),
   /** Time one PDF may take to extract before it is given up (ms). */
   pdfTimeoutMs: z.number().int().positive().optional(),
+  /** Time OCR may take per page before the page is given up (ms). */
+  ocrPageTimeoutMs: z.number().int().positive().optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -181,6 +202,7 @@ export interface FetchSettings {
 export interface ExtractSettings {
   workers: number | undefined;
   pdfTimeoutMs: number;
+  ocrPageTimeoutMs: number;
 }
 
 export interface MirrorConfig {
@@ -299,7 +321,7 @@ export function withDefaults(raw: RawConfig, fallbackName: string): MirrorConfig
     contact: raw.contact,
     rawCopies: raw.rawCopies ?? true,
     fetch: { ...DEFAULT_FETCH, ...stripUndefined(raw.fetch ?? {}) },
-    extract: { workers: raw.extract?.workers, pdfTimeoutMs: raw.extract?.pdfTimeoutMs ?? 120_000 },
+    extract: { workers: raw.extract?.workers, pdfTimeoutMs: raw.extract?.pdfTimeoutMs ?? 120_000, ocrPageTimeoutMs: raw.extract?.ocrPageTimeoutMs ?? 60_000 },
     sources: Object.entries(raw.sources ?? {}).map(([name, source]) => {
       const kind = inferKind(source);
       const removeAfterMissingRuns = source.removeAfterMissingRuns ?? DEFAULT_REMOVE_AFTER_MISSING_RUNS[kind];

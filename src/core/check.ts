@@ -16,7 +16,7 @@ import { discoverDocuments } from '../sources/discover.js';
 import { readAllMeta } from '../store/metadata.js';
 import { mapPool } from '../util/map-pool.js';
 import { openMirror, selectSources } from './mirror.js';
-import { extractorFor, fetcherOptionsFor } from './stages.js';
+import { extractOptionsFor, extractorFor, fetcherOptionsFor } from './stages.js';
 import { resolveHeaders } from './sync.js';
 
 export interface CheckOptions {
@@ -129,7 +129,7 @@ async function textOf(url: string, source: SourceConfig, context: TextContext): 
   if (result.kind !== 'body') throw new DocumentError(`http-${result.httpStatus}`, `the server answered ${result.httpStatus}`);
   try {
     const bytes = await readFile(result.filePath);
-    const extraction = await context.extractor.extract({ bytes, contentType: result.contentType, url: result.finalUrl, select: source.select, remove: source.remove, mainContent: source.mainContent });
+    const extraction = await context.extractor.extract({ bytes, contentType: result.contentType, url: result.finalUrl, ...extractOptionsFor(source) });
     return normalizeText(extraction.text);
   } finally {
     await rm(result.filePath, { force: true });

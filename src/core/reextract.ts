@@ -13,7 +13,7 @@ import { readAllMeta, type DocumentMeta } from '../store/metadata.js';
 import { DocumentStore, sha256Hex } from '../store/store.js';
 import { mapPool } from '../util/map-pool.js';
 import { openMirror, selectSources } from './mirror.js';
-import { extractorFor } from './stages.js';
+import { extractOptionsFor, extractorFor } from './stages.js';
 import { recoverWorkTree, type SyncEvent } from './sync.js';
 
 export interface ReextractOptions {
@@ -91,9 +91,7 @@ async function reextractOne(
       bytes,
       contentType: meta.contentType ?? undefined,
       url: meta.finalUrl,
-      select: source?.select,
-      remove: source?.remove,
-      mainContent: source?.mainContent,
+      ...extractOptionsFor(source),
     });
   } catch (error) {
     if (error instanceof DocumentError) return { id: meta.id, status: 'failed', error: error.message, errorClass: error.failure };

@@ -26,7 +26,7 @@ import { DocumentStore, sha256Hex } from '../store/store.js';
 import { appendRun, runRecord } from './runs.js';
 import { formatShard, inShard, type Shard } from './shard.js';
 import { openMirror, selectSources, type Mirror } from './mirror.js';
-import { extractorFor, fetcherOptionsFor } from './stages.js';
+import { extractOptionsFor, extractorFor, fetcherOptionsFor } from './stages.js';
 import { extractionFields, onlyIgnoredChanges } from './versions.js';
 import { SameBytesIndex } from './same-bytes.js';
 import {
@@ -459,7 +459,7 @@ async function recordBody(
   let extraction: Extraction | undefined;
   let failure: DocumentError | undefined;
   try {
-    extraction = await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, select: doc.source.select, remove: doc.source.remove, mainContent: doc.source.mainContent });
+    extraction = await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, ...extractOptionsFor(doc.source) });
   } catch (error) {
     if (!(error instanceof DocumentError)) throw error;
     failure = error;

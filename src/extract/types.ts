@@ -17,10 +17,20 @@ export interface ExtractInput {
    * Default true; false keeps the whole page.
    */
   mainContent?: boolean | undefined;
+  /** PDF without a text layer: run OCR (tesseract) when the machine has it. Default false. */
+  ocr?: boolean | undefined;
+  /** Content that changes on every fetch without being an edit (src/config/schema.ts `volatile`). */
+  volatile?: VolatileOptions | undefined;
   /** HTML: larger bodies (bytes as fetched, after Content-Encoding) fail as bad content. Default 20 MiB. */
   maxHtmlBytes?: number | undefined;
   /** HTML: elements nested deeper than this fail as bad content. Default 2,000. */
   maxHtmlDepth?: number | undefined;
+}
+
+export interface VolatileOptions {
+  relativeDates?: boolean | undefined;
+  tokens?: boolean | undefined;
+  dropLines?: string[] | undefined;
 }
 
 export type DocumentKind = 'html' | 'pdf' | 'docx' | 'text' | 'unknown';

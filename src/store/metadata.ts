@@ -26,6 +26,11 @@ export interface DocumentMeta {
   mediaType: string;
   /** sha256 of the raw bytes. */
   sha256: string;
+  /**
+   * HTML: sha256 of the raw bytes with their volatile markup masked (src/extract/volatile.ts): the
+   * same text and the same stableSha256 as the last version is no new version. Absent before it existed.
+   */
+  stableSha256?: string | null;
   size: number;
   /** sha256 of the normalized text file. */
   textSha256: string;
@@ -54,7 +59,7 @@ export interface DocumentMeta {
 
 const KEY_ORDER: Array<keyof DocumentMeta> = [
   'id', 'source', 'url', 'finalUrl', 'title', 'status', 'extraction', 'error', 'contentType', 'mediaType',
-  'sha256', 'size', 'textSha256', 'etag', 'lastModified', 'fetchedAt', 'removedAt', 'pages', 'author',
+  'sha256', 'stableSha256', 'size', 'textSha256', 'etag', 'lastModified', 'fetchedAt', 'removedAt', 'pages', 'author',
   'created', 'modified', 'charset', 'extractor', 'text', 'raw', 'sameAs', 'wayback', 'runningHeaders',
 ];
 

@@ -1,28 +1,63 @@
 // The CLI entry: builds the commander program, runs one command, and turns errors into exit codes.
-// Command modules are registered eagerly (cheap) but import the core lazily, so `diff` never loads
-// the fetcher, cheerio or pdf.js.
+// Only the module of the command being run is loaded (all of them for help or an unknown name), and
+// command modules import the core lazily, so `diff` never loads the fetcher, cheerio or pdf.js.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { errorMessage, isLeakmirrorError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { EXIT, exitCodeFor } from './exit.js';
 import { Output, type CliIO, type GlobalOptions } from './output.js';
-import * as add from './commands/add.js';
-import * as changes from './commands/changes.js';
-import * as check from './commands/check.js';
-import * as demo from './commands/demo.js';
-import * as diff from './commands/diff.js';
-import * as exportCommand from './commands/export.js';
-import * as init from './commands/init.js';
-import * as list from './commands/list.js';
-import * as log from './commands/log.js';
-import * as publish from './commands/publish.js';
-import * as reextract from './commands/reextract.js';
-import * as runs from './commands/runs.js';
-import * as show from './commands/show.js';
-import * as sources from './commands/sources.js';
-import * as sync from './commands/sync.js';
-import * as verify from './commands/verify.js';
-import * as watchCommand from './commands/watch.js';
+
+interface CommandModule {
+  register(program: Command, cli: Cli): void;
+}
+
+/** Every command, in the order help lists them, and how to load the module that defines it. */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<CommandModule>]> = [
+  ['init', () => import('./commands/init.js')],
+  ['add', () => import('./commands/add.js')],
+  ['sources', () => import('./commands/sources.js')],
+  ['sync', () => import('./commands/sync.js')],
+  ['check', () => import('./commands/check.js')],
+  ['list', () => import('./commands/list.js')],
+  ['log', () => import('./commands/log.js')],
+  ['show', () => import('./commands/show.js')],
+  ['diff', () => import('./commands/diff.js')],
+  ['changes', () => import('./commands/changes.js')],
+  ['publish', () => import('./commands/publish.js')],
+  ['reextract', () => import('./commands/reextract.js')],
+  ['verify', () => import('./commands/verify.js')],
+  ['watch', () => import('./commands/watch.js')],
+  ['runs', () => import('./commands/runs.js')],
+  ['export', () => import('./commands/export.js')],
+  ['demo', () => import('./commands/demo.js')],
+];
+
+/**
+ * The command an argument list names: its first word that is neither a global option nor the value
+ * of `-C`/`--mirror`. Undefined when there is none (then every command is loaded, for help).
+ */
+export function commandNameOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') return argv[i + 1];
+    if (arg === '--mirror' || /^-[A-Za-z]*C$/.test(arg)) {
+      i++; // -C <dir>, -qC <dir>, --mirror <dir>: the next word is the directory
+      continue;
+    }
+    if (arg.startsWith('-')) continue;
+    return arg;
+  }
+  return undefined;
+}
+
+/** The modules to register for a run: the named command's alone when it is one, else all. */
+async function commandModules(argv: readonly string[]): Promise<CommandModule[]> {
+  const name = commandNameOf(argv);
+  if (name === undefined && argv.some((arg) => arg === '-V' || arg === '--version')) return [];
+  const named = COMMANDS.find(([command]) => command === name);
+  if (named !== undefined) return [await named[1]()];
+  return Promise.all(COMMANDS.map(([, load]) => load()));
+}
 
 export interface Cli {
   io: CliIO;
@@ -101,7 +136,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO, cwd: 
     });
   withExamples(program, 'leakmirror init my-mirror', 'leakmirror -C my-mirror add https://example.org/leaks/ --links "a.doc" --match "\\.pdf$"', 'leakmirror -C my-mirror sync', 'leakmirror -C my-mirror diff <id>');
 
-  for (const module of [init, add, sources, sync, check, list, log, show, diff, changes, publish, reextract, verify, watchCommand, runs, exportCommand, demo]) module.register(program, cli);
+  for (const module of await commandModules(argv)) module.register(program, cli);
 
   try {
     if (argv.length === 0) {

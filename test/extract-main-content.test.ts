@@ -143,7 +143,7 @@ describe('main content: fallback and options', () => {
     const extraction = extractHtml({ bytes: new Uint8Array(Buffer.from('<title>T</title><header><h1>Site</h1></header><main><p>Body</p></main>')), url: 'u' });
     assert.equal(extraction.title, 'T');
     assert.equal(extraction.extractor, EXTRACTOR_VERSIONS.html);
-    assert.equal(EXTRACTOR_VERSIONS.html, 'html@2');
+    assert.equal(EXTRACTOR_VERSIONS.html, 'html@3');
   });
 });
 

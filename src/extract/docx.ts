@@ -29,6 +29,8 @@ export async function extractDocx(input: ExtractInput): Promise<Extraction> {
     mainContent: false,
     maxHtmlBytes: Number.MAX_SAFE_INTEGER,
     maxHtmlDepth: input.maxHtmlDepth,
+    // No fingerprint of mammoth's HTML; relative dates and dropLines are applied by extract() (index.ts).
+    volatile: { tokens: false, relativeDates: false, dropLines: [] },
   });
   return {
     kind: 'docx',

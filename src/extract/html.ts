@@ -13,6 +13,7 @@ import { decodeHtml } from './charset.js';
 import { EXTRACTOR_VERSIONS } from './index.js';
 import { findMainContent } from './main-content.js';
 import type { ExtractInput, Extraction } from './types.js';
+import { stableSha256 } from './volatile.js';
 
 /** Elements whose content is never page text. */
 const DROPPED = new Set([
@@ -75,6 +76,7 @@ export function extractHtml(input: ExtractInput): Extraction {
     text,
     title: title === '' ? undefined : title,
     charset,
+    stableSha256: stableSha256(input.bytes, input.volatile),
     extractor: EXTRACTOR_VERSIONS.html,
     mediaType: 'text/html',
   };

@@ -27,9 +27,13 @@ export interface ExtractInput {
   maxHtmlDepth?: number | undefined;
 }
 
+/** What volatile.ts filters (all kinds: relativeDates, dropLines; HTML: tokens). */
 export interface VolatileOptions {
+  /** "3 hours ago", "Updated yesterday" in the text become "(relative date)". Default true. */
   relativeDates?: boolean | undefined;
+  /** HTML: Extraction.stableSha256 is computed (tokens, session ids, tracking parameters masked). Default true. */
   tokens?: boolean | undefined;
+  /** Lines of the (normalized) text matching any of these regular expressions (`u` flag) are removed. */
   dropLines?: string[] | undefined;
 }
 
@@ -57,6 +61,13 @@ export interface Extraction {
    * from `text`, each once; a number that changes from page to page is shown as `#` (`Page # of 4`).
    */
   runningHeaders?: string[] | undefined;
+  /**
+   * HTML: sha256 of the raw bytes with their volatile markup masked (CSRF tokens, nonces, session ids
+   * and tracking parameters in URLs, cache-busters, relative dates, dropLines matches:
+   * src/extract/volatile.ts). Two fetches with the same text and the same stableSha256 differ only in
+   * such noise. Absent when every `volatile` filter is off.
+   */
+  stableSha256?: string | undefined;
   /** `name@version` of the extractor, so a change of extractor can be told from a change of text. */
   extractor: string;
   /** The media type decided on, e.g. `application/pdf`. */

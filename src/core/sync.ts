@@ -484,6 +484,7 @@ async function recordBody(
     contentType: fetched.contentType ?? null,
     mediaType,
     sha256: fetched.sha256,
+    stableSha256: extraction?.stableSha256 ?? null,
     size: fetched.size,
     textSha256,
     etag: fetched.validators.etag ?? null,
@@ -501,6 +502,21 @@ async function recordBody(
   // A failure on the same bytes as last time has nothing new to record.
   if (failure !== undefined && previous?.sha256 === fetched.sha256) {
     return { ...base, status: 'failed', title, ...failed };
+  }
+
+  // Only volatile markup changed (CSRF tokens, session ids, tracking parameters, relative dates:
+  // src/extract/volatile.ts): same text, same masked bytes, no version. Like a 304, nothing is written,
+  // so the stored validators stay those of the recorded version (the page's changing bytes would not
+  // match them anyway; updating them would take a commit).
+  if (
+    previous?.status === 'active' &&
+    previous.extraction !== 'failed' &&
+    failure === undefined &&
+    textSha256 === previous.textSha256 &&
+    extraction?.stableSha256 !== undefined &&
+    extraction.stableSha256 === previous.stableSha256
+  ) {
+    return { ...base, status: 'unchanged', title: previous.title ?? undefined };
   }
 
   let changeType: ChangeType;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { addSource } from '../src/core/add.js';
@@ -176,4 +176,62 @@ describe('sync stopped by SIGINT or SIGTERM', () => {
       git(mirror, 'fsck', '--strict', '--no-progress', '--no-dangling');
     });
   }
+});
+
+describe('git fast-import dying in the middle of a run', () => {
+  let server: TestServer;
+  let mirror: string;
+  let fakeGitDir: string;
+  const count = 40;
+
+  before(async () => {
+    server = await startServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/') {
+        res.writeHead(200, { 'content-type': 'text/html' }).end(`<main>${Array.from({ length: count }, (_, i) => `<a href="/d${i}.html">d${i}</a>`).join(' ')}</main>`);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<main><h1>Document ${path}</h1><p>${'Words of a page that is long enough. '.repeat(60)}</p></main>`);
+    });
+    const dir = await tempDir();
+    mirror = join(dir, 'mirror');
+    await initMirror({ dir: mirror });
+    await addSource({ mirrorDir: mirror, url: `${server.url}/`, name: 'site', links: 'main a' });
+    // A git whose fast-import reads only the first 60,000 bytes of its input and then meets the
+    // end of it, in the middle of a commit: it dies, as it would on a full disk or a kill.
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    fakeGitDir = join(dir, 'bin');
+    await mkdir(fakeGitDir);
+    await writeFile(
+      join(fakeGitDir, 'git'),
+      `#!/bin/sh\nif [ "$1" = fast-import ]; then head -c 60000 | "${realGit}" "$@"; exit $?; fi\nexec "${realGit}" "$@"\n`,
+    );
+    await chmod(join(fakeGitDir, 'git'), 0o755);
+  });
+  after(() => server.close());
+
+  const runSync = (env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [launcher, '-C', mirror, 'sync', '--allow-private-network', '--delay', '0', '--quiet', '--concurrency', '4'], { stdio: ['ignore', 'ignore', 'pipe'], env });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+
+  it('fails the run (exit 1) with nothing committed past the last checkpoint; the next run records every document once', async () => {
+    const head = git(mirror, 'rev-parse', 'HEAD').trim();
+    const failed = await runSync({ ...process.env, PATH: `${fakeGitDir}:${process.env.PATH ?? ''}` });
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(failed.stderr, /fast-import/);
+    assert.equal(git(mirror, 'rev-parse', 'HEAD').trim(), head, 'no ref moved');
+    git(mirror, 'fsck', '--strict', '--no-progress', '--no-dangling');
+
+    const again = await runSync(process.env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(git(mirror, 'status', '--porcelain'), '');
+    git(mirror, 'fsck', '--strict', '--no-progress', '--no-dangling');
+    const added = git(mirror, 'log', '--format=%s', `${head}..HEAD`, '--', 'meta/').trim().split('\n');
+    assert.equal(added.length, count, 'one version per document');
+    assert.equal(new Set(added).size, count);
+  });
 });

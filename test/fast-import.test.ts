@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { open, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { commitCommands, identityLine } from '../src/store/fast-import.js';
+import { commitCommands, FastImportSession, identityLine } from '../src/store/fast-import.js';
 import { StoreError } from '../src/errors.js';
+import { tempDir } from './helpers/temp.js';
 
 const who = { name: 'Leak <Mirror>', email: 'm@example.org' };
 
@@ -24,7 +28,8 @@ describe('fast-import commands', () => {
       'refs/heads/main^0',
       new Date('2026-01-01T00:00:00Z'),
     );
-    const stream = Buffer.concat(parts);
+    assert.ok(parts.every((part) => Buffer.isBuffer(part)));
+    const stream = Buffer.concat(parts as Buffer[]);
     const expected = Buffer.concat([
       Buffer.from('commit refs/heads/main\nmark :7\nauthor Leak Mirror <m@example.org> 1354525200 +0000\ncommitter Leak Mirror <m@example.org> 1767225600 +0000\n'),
       Buffer.from(`data ${Buffer.byteLength('Update Δ\n\nChange-Type: content\n')}\nUpdate Δ\n\nChange-Type: content\n\n`),
@@ -42,4 +47,86 @@ describe('fast-import commands', () => {
       assert.throws(() => commitCommands('refs/heads/main', 1, { message: 'm', authorDate: '2012-12-03T09:00:00Z', changes: [{ path, data: 'x' }] }, who, who, undefined, new Date()), StoreError);
     });
   }
+});
+
+describe('a fast-import session', () => {
+  const git = (dir: string, ...args: string[]): string => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+  const repo = async (): Promise<string> => {
+    const dir = join(await tempDir(), 'repo');
+    execFileSync('git', ['init', '--quiet', '--initial-branch=main', dir]);
+    git(dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '--quiet', '--allow-empty', '-m', 'start');
+    return dir;
+  };
+  const change = (index: number) => ({ message: `Add ${index}\n`, authorDate: '2012-12-03T09:00:00Z', changes: [{ path: `text/d${index}.txt`, data: `document ${index}\n` }] });
+
+  it('pipelines commits: ids come back in order, each commit on the one before', async () => {
+    const dir = await repo();
+    const session = await FastImportSession.start(dir, { author: who, committer: who });
+    // All queued before any answer is awaited.
+    const ids = await Promise.all(Array.from({ length: 50 }, (_, index) => session.commit(change(index))));
+    await session.finish();
+    assert.equal(git(dir, 'rev-parse', 'refs/heads/main').trim(), ids.at(-1));
+    const log = git(dir, 'log', '--format=%H %s').trim().split('\n').reverse();
+    assert.deepEqual(log.slice(1), ids.map((id, index) => `${id} Add ${index}`));
+    git(dir, 'fsck', '--strict', '--no-progress');
+  });
+
+  it('streams a file from an open handle, as it was when opened, and closes the handle', async () => {
+    const dir = await repo();
+    const file = join(dir, '..', 'big.bin');
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
+    bytes.write('start', 0);
+    bytes.write('end', bytes.length - 3);
+    await writeFile(file, bytes);
+    const handle = await open(file, 'r');
+    const session = await FastImportSession.start(dir, { author: who, committer: who });
+    const id = session.commit({ message: 'Raw\n', authorDate: '2012-12-03T09:00:00Z', changes: [{ path: 'raw/big.bin', data: { handle, name: 'big.bin' } }] });
+    // Replaced (renamed over) before the commit may have been written: the handle still reads the old bytes.
+    await writeFile(`${file}.new`, 'other bytes');
+    await rename(`${file}.new`, file);
+    await id;
+    await session.finish();
+    const stored = execFileSync('git', ['-C', dir, 'cat-file', 'blob', 'HEAD:raw/big.bin'], { maxBuffer: 64 * 1024 * 1024 });
+    assert.ok(stored.equals(bytes));
+    await assert.rejects(handle.stat(), 'the handle was closed');
+  });
+
+  it('fast-import killed mid-batch: the unanswered commits and later calls fail, refs stay at the last checkpoint, fsck is clean', async () => {
+    const dir = await repo();
+    const session = await FastImportSession.start(dir, { author: who, committer: who });
+    const first = await Promise.all(Array.from({ length: 5 }, (_, index) => session.commit(change(index))));
+    await session.checkpoint();
+    // Answered after the checkpoint was carried out: the branch is at first[4] now.
+    await session.commit(change(5));
+    assert.equal(git(dir, 'rev-parse', 'refs/heads/main').trim(), first[4]);
+    const big = join(dir, '..', 'big.bin');
+    await writeFile(big, Buffer.alloc(8 * 1024 * 1024, 1));
+    const batch = [
+      ...Array.from({ length: 20 }, (_, index) => session.commit(change(10 + index))),
+      session.commit({ message: 'Big\n', authorDate: '2012-12-03T09:00:00Z', changes: [{ path: 'raw/big.bin', data: { handle: await open(big, 'r'), name: 'big.bin' } }] }),
+      ...Array.from({ length: 20 }, (_, index) => session.commit(change(30 + index))),
+    ];
+    process.kill(session.pid as number, 'SIGKILL');
+    const outcomes = await Promise.allSettled(batch);
+    const failed = outcomes.filter((outcome) => outcome.status === 'rejected');
+    assert.ok(failed.length > 0, 'the commits after the kill fail');
+    for (const outcome of failed) assert.ok(outcome.reason instanceof StoreError, String(outcome.reason));
+    // Once one commit failed, none after it succeeded.
+    const firstFailure = outcomes.findIndex((outcome) => outcome.status === 'rejected');
+    assert.ok(outcomes.slice(firstFailure).every((outcome) => outcome.status === 'rejected'));
+    await assert.rejects(session.commit(change(99)), StoreError);
+    await assert.rejects(session.finish(), StoreError);
+    assert.equal(git(dir, 'rev-parse', 'refs/heads/main').trim(), first[4]);
+    git(dir, 'fsck', '--strict', '--no-progress', '--no-dangling');
+  });
+
+  it('abort() drops the commits since the last checkpoint', async () => {
+    const dir = await repo();
+    const before = git(dir, 'rev-parse', 'HEAD').trim();
+    const session = await FastImportSession.start(dir, { author: who, committer: who });
+    await Promise.all(Array.from({ length: 5 }, (_, index) => session.commit(change(index))));
+    await session.abort();
+    assert.equal(git(dir, 'rev-parse', 'HEAD').trim(), before);
+    git(dir, 'fsck', '--strict', '--no-progress', '--no-dangling');
+  });
 });

@@ -22,7 +22,7 @@ import { assignIds } from '../store/ids.js';
 import { documentPaths, rawPath, RAW_DIR, META_DIR, TEXT_DIR, tempDir as mirrorTempDir, lockTarget } from '../store/layout.js';
 import { acquireLock } from '../store/lock.js';
 import { readAllMeta, type DocumentMeta } from '../store/metadata.js';
-import { DocumentStore, sha256Hex } from '../store/store.js';
+import { DocumentStore, IN_MEMORY_RAW_MAX, sha256Hex } from '../store/store.js';
 import { appendRun, runRecord } from './runs.js';
 import { formatShard, inShard, type Shard } from './shard.js';
 import { openMirror, selectSources, type Mirror } from './mirror.js';
@@ -455,15 +455,7 @@ async function recordBody(
     return { ...base, status: 'unchanged', title: previous.title ?? undefined };
   }
 
-  const bytes = await readFile(fetched.filePath);
-  let extraction: Extraction | undefined;
-  let failure: DocumentError | undefined;
-  try {
-    extraction = await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, ...extractOptionsFor(doc.source) });
-  } catch (error) {
-    if (!(error instanceof DocumentError)) throw error;
-    failure = error;
-  }
+  const { extraction, failure, rawBytes } = await extractFetched(doc, fetched, context);
 
   const paths = documentPaths(doc.id);
   const previousText = previous === undefined ? undefined : await context.store.readText(previous.text);
@@ -547,7 +539,7 @@ async function recordBody(
     meta,
     text: text === previousText ? undefined : text,
     rawTempFile: context.rawCopies ? fetched.filePath : undefined,
-    rawBytes: bytes,
+    rawBytes,
     previousRaw: previous?.raw,
     changeType,
     subject: commitSubject(verb, title),
@@ -565,6 +557,25 @@ async function recordBody(
     ...failed,
     ...(words === undefined ? {} : { wordsAdded: words.wordsAdded, wordsRemoved: words.wordsRemoved }),
   };
+}
+
+/**
+ * Extract the fetched body. Its bytes are kept for the store only when they are small: a large body
+ * is streamed to git from its file, and its buffer can be let go as soon as it is extracted.
+ */
+async function extractFetched(
+  doc: PlannedDocument,
+  fetched: FetchedBody,
+  context: ProcessContext,
+): Promise<{ extraction?: Extraction | undefined; failure?: DocumentError | undefined; rawBytes?: Uint8Array | undefined }> {
+  const bytes = await readFile(fetched.filePath);
+  const rawBytes = bytes.byteLength <= IN_MEMORY_RAW_MAX ? bytes : undefined;
+  try {
+    return { extraction: await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, ...extractOptionsFor(doc.source) }), rawBytes };
+  } catch (error) {
+    if (!(error instanceof DocumentError)) throw error;
+    return { failure: error, rawBytes };
+  }
 }
 
 async function recordRemoval(

@@ -3,18 +3,34 @@
 // the file contents we stream to it and answers `get-mark` with the commit id, so every version is
 // still its own commit with its own author date and trailers.
 //
+// Pipelined: commit() queues a commit's commands and returns at once with a promise of its id; the
+// commands go to git in call order while the caller goes on (the next document's commit does not
+// wait for git to deflate this one's blobs). Answers to `get-mark` come back in the same order.
+// Large raw files are streamed to git from an open file, never read whole into memory.
+//
 // Crash safety: refs move only at a checkpoint or at the end. A run killed in between loses the
 // commits since the last checkpoint, never half of one; the work-tree files it wrote are complete
 // (atomic renames) and the next run's recovery discards them and fetches those documents again.
+// If anything goes wrong while a commit is being written (a raw file shorter than it said, git
+// gone), the session is broken: git is killed before it can read the rest of the stream as data, so
+// no ref ever moves past the last checkpoint, and every commit not yet answered fails.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { FileHandle } from 'node:fs/promises';
 import { StoreError } from '../errors.js';
 import { gitOutput } from './git-process.js';
+
+/** Content read from an open file when the commit is written (the handle is closed after). */
+export interface FileContent {
+  handle: FileHandle;
+  /** For messages. */
+  name: string;
+}
 
 export interface FileChange {
   /** Path relative to the repository root, forward slashes. */
   path: string;
   /** New content; null deletes the path. */
-  data: string | Uint8Array | null;
+  data: string | Uint8Array | FileContent | null;
 }
 
 export interface FastCommit {
@@ -29,7 +45,22 @@ export interface Identity {
   email: string;
 }
 
-const CHECKPOINT_EVERY = 200;
+/**
+ * Refs move (and git closes its pack) at most this many commits, or this many milliseconds, after
+ * the last checkpoint: what a crash can lose, and what the next run fetches again. Fewer
+ * checkpoints mean fewer packs (git gc --auto starts at 50).
+ */
+const CHECKPOINT_EVERY = 1000;
+const CHECKPOINT_AFTER_MS = 15_000;
+/** Bytes read from a streamed file at a time. */
+const STREAM_CHUNK = 1 << 20;
+
+/** A part of the command stream: bytes, or a file's content announced with its size. */
+export type CommandPart = Buffer | FileContent;
+
+function isFileContent(data: unknown): data is FileContent {
+  return typeof data === 'object' && data !== null && 'handle' in data;
+}
 
 /** `Name <email> epoch +0000`, as fast-import wants it. */
 export function identityLine(identity: Identity, date: Date): string {
@@ -37,8 +68,11 @@ export function identityLine(identity: Identity, date: Date): string {
   return `${clean(identity.name)} <${clean(identity.email)}> ${Math.floor(date.getTime() / 1000)} +0000`;
 }
 
-/** The fast-import commands of one commit (pure, so it can be tested without git). */
-export function commitCommands(branch: string, mark: number, commit: FastCommit, author: Identity, committer: Identity, parent: string | undefined, now: Date): Buffer[] {
+/**
+ * The fast-import commands of one commit (pure, so it can be tested without git). A file's content
+ * is left as a FileContent part; the writer sends `data <size>` and the bytes.
+ */
+export function commitCommands(branch: string, mark: number, commit: FastCommit, author: Identity, committer: Identity, parent: string | undefined, now: Date): CommandPart[] {
   const message = Buffer.from(commit.message, 'utf8');
   const head = [
     `commit ${branch}`,
@@ -47,12 +81,14 @@ export function commitCommands(branch: string, mark: number, commit: FastCommit,
     `committer ${identityLine(committer, now)}`,
     `data ${message.length}`,
   ].join('\n');
-  const parts: Buffer[] = [Buffer.from(`${head}\n`), message, Buffer.from('\n')];
+  const parts: CommandPart[] = [Buffer.from(`${head}\n`), message, Buffer.from('\n')];
   if (parent !== undefined) parts.push(Buffer.from(`from ${parent}\n`));
   for (const change of commit.changes) {
     if (!/^[A-Za-z0-9._\-/]+$/.test(change.path)) throw new StoreError(`refusing an unexpected path for a commit: ${JSON.stringify(change.path)}`);
     if (change.data === null) {
       parts.push(Buffer.from(`D ${change.path}\n`));
+    } else if (isFileContent(change.data)) {
+      parts.push(Buffer.from(`M 100644 inline ${change.path}\n`), change.data, Buffer.from('\n'));
     } else {
       const data = typeof change.data === 'string' ? Buffer.from(change.data, 'utf8') : Buffer.from(change.data.buffer, change.data.byteOffset, change.data.byteLength);
       parts.push(Buffer.from(`M 100644 inline ${change.path}\ndata ${data.length}\n`), data, Buffer.from('\n'));
@@ -71,7 +107,10 @@ export class FastImportSession {
   private readonly exited: Promise<number | null>;
   private mark = 0;
   private sinceCheckpoint = 0;
+  private lastCheckpoint = Date.now();
   private first = true;
+  /** The commands written so far, in call order; never rejects (a failure breaks the session). */
+  private writing: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly dir: string,
@@ -90,8 +129,8 @@ export class FastImportSession {
         this.fail(new StoreError(`cannot run git fast-import: ${error.message}`, { cause: error }));
         resolve(null);
       });
-      this.child.on('close', (code) => {
-        if (code !== 0) this.fail(new StoreError(`git fast-import failed in ${this.dir}: ${this.stderr.trim().split('\n').slice(-1)[0] || `exit ${code}`}`));
+      this.child.on('close', (code, signal) => {
+        if (code !== 0) this.fail(new StoreError(`git fast-import failed in ${this.dir}: ${this.stderr.trim().split('\n').slice(-1)[0] || (signal !== null ? `killed by ${signal}` : `exit ${code}`)}`));
         else this.fail(new StoreError('git fast-import ended before answering'));
         resolve(code);
       });
@@ -106,6 +145,11 @@ export class FastImportSession {
       () => false,
     );
     return new FastImportSession(dir, branch, hasParent, identity.author, identity.committer);
+  }
+
+  /** The process id of git fast-import (tests). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   private onAnswer(chunk: string): void {
@@ -124,51 +168,111 @@ export class FastImportSession {
     for (const waiter of this.pending.splice(0)) waiter.reject(this.failure);
   }
 
-  private async write(parts: Buffer[]): Promise<void> {
-    for (const part of parts) {
-      if (!this.child.stdin.write(part)) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            this.child.stdin.off('drain', done);
-            this.child.stdin.off('close', done);
-            resolve();
-          };
-          this.child.stdin.on('drain', done);
-          this.child.stdin.on('close', done);
-        });
-      }
-      if (this.failure !== undefined) throw this.failure;
+  /**
+   * Something went wrong part-way through a commit's commands: git must not read what follows as
+   * the rest of them. Kill it (refs stay at the last checkpoint) and fail every waiting commit.
+   */
+  private break(error: unknown): void {
+    this.fail(error instanceof StoreError ? error : new StoreError(`writing to git fast-import failed: ${(error as Error).message}`, { cause: error }));
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  private async send(part: Buffer): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    if (!this.child.stdin.write(part)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.child.stdin.off('drain', done);
+          this.child.stdin.off('close', done);
+          resolve();
+        };
+        this.child.stdin.on('drain', done);
+        this.child.stdin.on('close', done);
+      });
+    }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** `data <size>` and exactly that many bytes of the file (its size when the handle was opened). */
+  private async sendFile(file: FileContent): Promise<void> {
+    const { size } = await file.handle.stat();
+    await this.send(Buffer.from(`data ${size}\n`));
+    let position = 0;
+    while (position < size) {
+      // A fresh buffer each time: the pipe may still hold the previous one.
+      const chunk = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, size - position));
+      const { bytesRead } = await file.handle.read(chunk, 0, chunk.length, position);
+      if (bytesRead === 0) throw new StoreError(`${file.name} ended after ${position} of ${size} bytes while it was being committed`);
+      position += bytesRead;
+      await this.send(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
     }
   }
 
-  /** Commit these changes on top of the branch; resolves with the new commit id. Call one at a time. */
-  async commit(commit: FastCommit): Promise<string> {
-    if (this.failure !== undefined) throw this.failure;
+  private async write(parts: CommandPart[]): Promise<void> {
+    for (const part of parts) {
+      if (Buffer.isBuffer(part)) await this.send(part);
+      else await this.sendFile(part);
+    }
+  }
+
+  /** Queue these bytes after everything queued before; a failure breaks the session. */
+  private enqueue(parts: CommandPart[]): Promise<void> {
+    const files = parts.filter((part): part is FileContent => !Buffer.isBuffer(part));
+    this.writing = this.writing
+      .then(() => this.write(parts))
+      .catch((error: unknown) => this.break(error))
+      .finally(() => Promise.all(files.map((file) => file.handle.close().catch(() => undefined))).then(() => undefined));
+    return this.writing;
+  }
+
+  /**
+   * Commit these changes on top of the branch. Returns at once: the commit's commands are written
+   * after those of earlier calls, and the promise resolves with its id once git has made it. File
+   * contents are read when the commit is written, and their handles closed then (also on failure).
+   */
+  commit(commit: FastCommit): Promise<string> {
+    const handles = commit.changes.flatMap((change) => (isFileContent(change.data) ? [change.data.handle] : []));
+    if (this.failure !== undefined) {
+      for (const handle of handles) void handle.close().catch(() => undefined);
+      return Promise.reject(this.failure);
+    }
+    let parts: CommandPart[];
+    try {
+      // The first commit of the session continues the branch as the repository has it.
+      const parent = this.first && this.hasParent ? `${this.branch}^0` : undefined;
+      parts = commitCommands(this.branch, this.mark + 1, commit, this.author, this.committer, parent, new Date());
+    } catch (error) {
+      for (const handle of handles) void handle.close().catch(() => undefined);
+      return Promise.reject(error);
+    }
     this.mark += 1;
-    // The first commit of the session continues the branch as the repository has it.
-    const parent = this.first && this.hasParent ? `${this.branch}^0` : undefined;
     this.first = false;
     const answer = new Promise<string>((resolve, reject) => this.pending.push({ resolve, reject }));
-    await this.write(commitCommands(this.branch, this.mark, commit, this.author, this.committer, parent, new Date()));
-    const id = await answer;
-    if (!/^[0-9a-f]{40,64}$/.test(id)) throw new StoreError(`git fast-import answered "${id}" instead of a commit id`);
     this.sinceCheckpoint += 1;
-    if (this.sinceCheckpoint >= CHECKPOINT_EVERY) await this.checkpoint();
-    return id;
+    if (this.sinceCheckpoint >= CHECKPOINT_EVERY || Date.now() - this.lastCheckpoint >= CHECKPOINT_AFTER_MS) {
+      // Moves the branch to this commit once git has it (no answer to wait for).
+      parts.push(Buffer.from('checkpoint\n'));
+      this.sinceCheckpoint = 0;
+      this.lastCheckpoint = Date.now();
+    }
+    void this.enqueue(parts);
+    return answer.then((id) => {
+      if (!/^[0-9a-f]{40,64}$/.test(id)) throw new StoreError(`git fast-import answered "${id}" instead of a commit id`);
+      return id;
+    });
   }
 
-  /** Move the branch to the last commit now (so a crash after this loses nothing before it). */
-  async checkpoint(): Promise<void> {
+  /** Queue a checkpoint: the branch moves to the last commit queued once git has written it. */
+  checkpoint(): Promise<void> {
     this.sinceCheckpoint = 0;
-    // `checkpoint` has no answer; a get-mark after it tells when it was processed.
-    const answer = new Promise<string>((resolve, reject) => this.pending.push({ resolve, reject }));
-    await this.write([Buffer.from(`checkpoint\nget-mark :${this.mark}\n`)]);
-    await answer;
+    this.lastCheckpoint = Date.now();
+    return this.enqueue([Buffer.from('checkpoint\n')]);
   }
 
-  /** Finish: update the branch and wait for git to exit. */
+  /** Finish: write what is queued, update the branch and wait for git to exit. */
   async finish(): Promise<void> {
-    if (this.failure !== undefined && this.child.exitCode !== null) throw this.failure;
+    await this.writing;
+    if (this.failure !== undefined && (this.child.exitCode !== null || this.child.signalCode !== null)) throw this.failure;
     this.child.stdin.end('done\n');
     const code = await this.exited;
     if (code !== 0) throw this.failure ?? new StoreError('git fast-import failed');
@@ -176,7 +280,8 @@ export class FastImportSession {
 
   /** Stop without updating refs beyond the last checkpoint (used when the run fails). */
   async abort(): Promise<void> {
-    this.child.kill('SIGTERM');
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     await this.exited;
+    await this.writing;
   }
 }

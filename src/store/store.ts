@@ -1,10 +1,15 @@
-// Recording versions: files written atomically, then one git commit per document version. Writes
-// and commits are serialized (one git index), while fetching and extraction run in parallel.
-import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+// Recording versions: files written atomically, then one git commit per document version.
+//
+// Through fast-import (the usual case) the documents' files are written concurrently (one document's
+// versions in order), and each version's commit is queued to git as soon as its files are in place:
+// record() resolves with the commit id when git has made it, but the next document does not wait
+// for that. Raw bytes the caller holds (and that are small) go to git from memory; others are
+// streamed from the file just moved into place, through a handle opened before any later version
+// could replace it. Without fast-import (signed commits) everything is serialized (one git index).
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { StoreError } from '../errors.js';
-import { moveIntoPlace, writeFileAtomic } from './atomic.js';
 import { FastImportSession, type FileChange } from './fast-import.js';
 import { commitMessage, type ChangeType, type MirrorRepo } from './git.js';
 import { documentPaths, tempDir } from './layout.js';
@@ -20,7 +25,10 @@ export interface VersionToRecord {
   text: string | undefined;
   /** Temporary file holding the raw bytes to store at meta.raw; undefined keeps the raw file. */
   rawTempFile: string | undefined;
-  /** The raw bytes, when the caller already holds them (spares reading the file back). */
+  /**
+   * The raw bytes, when the caller already holds them: committed from memory when they are small
+   * and as long as the file (a larger or a detached buffer is ignored: the file is streamed).
+   */
   rawBytes?: Uint8Array | undefined;
   /** The raw path of the previous version, deleted when the new one lives elsewhere. */
   previousRaw: string | null | undefined;
@@ -32,9 +40,14 @@ export interface VersionToRecord {
   extraTrailers?: Record<string, string> | undefined;
 }
 
+/** Raw bytes up to this size are committed from the caller's buffer; larger ones are streamed from the file. */
+export const IN_MEMORY_RAW_MAX = 4 * 1024 * 1024;
+
 export class DocumentStore {
   private queue: Promise<unknown> = Promise.resolve();
   private session: FastImportSession | undefined;
+  /** Per document id: its last record's file writes and commit queueing (versions stay in order). */
+  private readonly perDocument = new Map<string, Promise<unknown>>();
   /** Paths committed through fast-import, whose index entries must be refreshed at the end. */
   private readonly touched = new Set<string>();
   private aborted = false;
@@ -74,6 +87,8 @@ export class DocumentStore {
 
   /** Finish the run's commits and bring git's index up to date with them. */
   async end(): Promise<void> {
+    // Every record() in progress has queued its commit (or failed) before the session finishes.
+    await Promise.allSettled([...this.perDocument.values()]);
     await this.serialize(async () => {
       const session = this.session;
       this.session = undefined;
@@ -96,49 +111,133 @@ export class DocumentStore {
 
   /** Write the version's files and commit them; returns the commit id. */
   record(version: VersionToRecord): Promise<string> {
-    return this.serialize(async () => {
-      if (this.aborted) throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
-      const { meta } = version;
-      const metaPath = documentPaths(meta.id).meta;
-      const metaText = serializeMeta(meta);
-      const changes: FileChange[] = [];
-      try {
-        if (version.text !== undefined) {
-          await writeFileAtomic(join(this.mirrorDir, meta.text), version.text, this.tempDir);
-          changes.push({ path: meta.text, data: version.text });
-        }
-        if (version.rawTempFile !== undefined && meta.raw !== null) {
-          const rawFile = join(this.mirrorDir, meta.raw);
-          await moveIntoPlace(version.rawTempFile, rawFile);
-          changes.push({ path: meta.raw, data: this.session === undefined ? '' : (version.rawBytes ?? (await readFile(rawFile))) });
-        }
-        if (version.previousRaw && version.previousRaw !== meta.raw) {
-          await rm(join(this.mirrorDir, version.previousRaw), { force: true });
-          changes.push({ path: version.previousRaw, data: null });
-        }
-        await writeFileAtomic(join(this.mirrorDir, metaPath), metaText, this.tempDir);
-        changes.push({ path: metaPath, data: metaText });
-      } catch (error) {
-        if (error instanceof StoreError) throw error;
-        throw new StoreError(`cannot write the files of ${meta.id}: ${(error as Error).message}`, { cause: error });
-      }
-      const message = commitMessage(version.subject, version.body, {
-        documentId: meta.id,
-        sourceUrl: meta.url,
-        contentSha256: meta.sha256,
-        textSha256: meta.textSha256,
-        changeType: version.changeType,
-        extra: version.extraTrailers,
-      });
-      if (this.session === undefined) {
-        return this.repo.commitPaths(
-          changes.map((change) => change.path),
-          message,
-          version.authorDate,
-        );
-      }
-      for (const change of changes) this.touched.add(change.path);
-      return this.session.commit({ message, authorDate: version.authorDate, changes });
+    if (this.session === undefined) return this.serialize(() => this.recordWithGit(version));
+    const id = version.meta.id;
+    const before = this.perDocument.get(id) ?? Promise.resolve();
+    const queued = before.then(
+      () => this.queueCommit(version),
+      () => this.queueCommit(version),
+    );
+    const settled = queued.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.perDocument.set(id, settled);
+    void settled.then(() => {
+      if (this.perDocument.get(id) === settled) this.perDocument.delete(id);
     });
+    // The commit id, once git has made the commit (later versions need not wait for it).
+    return queued.then((commit) => commit.id);
+  }
+
+  /** Write the files, then queue the commit; resolves once it is queued, with the promise of its id. */
+  private async queueCommit(version: VersionToRecord): Promise<{ id: Promise<string> }> {
+    if (this.aborted || this.session === undefined) throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
+    const { changes, message } = await this.writeFiles(version, true);
+    const session = this.session;
+    if (this.aborted || session === undefined) {
+      await closeFiles(changes);
+      throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
+    }
+    for (const change of changes) this.touched.add(change.path);
+    const id = session.commit({ message, authorDate: version.authorDate, changes });
+    // Rejections are handled by record()'s caller; this keeps the wrapper from counting as unhandled.
+    id.catch(() => undefined);
+    return { id };
+  }
+
+  /** The serialized path: `git add` and `git commit` of exactly these files. */
+  private async recordWithGit(version: VersionToRecord): Promise<string> {
+    if (this.aborted) throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
+    const { changes, message } = await this.writeFiles(version, false);
+    return this.repo.commitPaths(
+      changes.map((change) => change.path),
+      message,
+      version.authorDate,
+    );
+  }
+
+  /**
+   * Write text, raw and metadata into the work tree (each atomically) and say what the commit
+   * changes. With `contents`, each change carries what git should store: the text and metadata from
+   * memory, the raw bytes from the caller's buffer or from an open handle on the file.
+   */
+  private async writeFiles(version: VersionToRecord, contents: boolean): Promise<{ changes: FileChange[]; message: string }> {
+    const { meta } = version;
+    const metaPath = documentPaths(meta.id).meta;
+    const metaText = serializeMeta(meta);
+    const changes: FileChange[] = [];
+    try {
+      if (version.text !== undefined) {
+        await this.writeAtomic(meta.text, version.text);
+        changes.push({ path: meta.text, data: version.text });
+      }
+      if (version.rawTempFile !== undefined && meta.raw !== null) {
+        const rawFile = join(this.mirrorDir, meta.raw);
+        await this.moveIntoPlace(version.rawTempFile, rawFile);
+        const bytes = version.rawBytes;
+        if (!contents) changes.push({ path: meta.raw, data: '' });
+        else if (bytes !== undefined && bytes.byteLength === meta.size && bytes.byteLength <= IN_MEMORY_RAW_MAX) changes.push({ path: meta.raw, data: bytes });
+        // Opened now: a later version moved over this path cannot change what this commit stores.
+        else changes.push({ path: meta.raw, data: { handle: await open(rawFile, 'r'), name: meta.raw } });
+      }
+      if (version.previousRaw && version.previousRaw !== meta.raw) {
+        await rm(join(this.mirrorDir, version.previousRaw), { force: true });
+        changes.push({ path: version.previousRaw, data: null });
+      }
+      await this.writeAtomic(metaPath, metaText);
+      changes.push({ path: metaPath, data: metaText });
+    } catch (error) {
+      await closeFiles(changes);
+      if (error instanceof StoreError) throw error;
+      throw new StoreError(`cannot write the files of ${meta.id}: ${(error as Error).message}`, { cause: error });
+    }
+    const message = commitMessage(version.subject, version.body, {
+      documentId: meta.id,
+      sourceUrl: meta.url,
+      contentSha256: meta.sha256,
+      textSha256: meta.textSha256,
+      changeType: version.changeType,
+      extra: version.extraTrailers,
+    });
+    return { changes, message };
+  }
+
+  /**
+   * writeFileAtomic without a mkdir per call: directories are created only when a write or rename
+   * finds one missing (a mirror has a few directories and thousands of files).
+   */
+  private async writeAtomic(relativePath: string, data: string): Promise<void> {
+    const path = join(this.mirrorDir, relativePath);
+    const temp = join(this.tempDir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await retryMissingDir(this.tempDir, () => writeFile(temp, data));
+      await retryMissingDir(dirname(path), () => rename(temp, path));
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  private moveIntoPlace(tempPath: string, path: string): Promise<void> {
+    return retryMissingDir(dirname(path), () => rename(tempPath, path));
+  }
+}
+
+/** Run `work`; if it fails because a directory is missing, create `dir` and run it once more. */
+async function retryMissingDir(dir: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dir, { recursive: true });
+    await work();
+  }
+}
+
+async function closeFiles(changes: readonly FileChange[]): Promise<void> {
+  for (const change of changes) {
+    const data = change.data;
+    if (data !== null && typeof data === 'object' && 'handle' in data) await data.handle.close().catch(() => undefined);
   }
 }

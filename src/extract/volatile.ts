@@ -172,7 +172,7 @@ export function maskVolatileMarkup(markup: string): string {
     })
     .replace(TOKEN_ATTRIBUTE, '$1""')
     .replace(SCRIPT_TOKEN, '$1$3$3')
-    .replace(PARAM, '$1$2=')
+    .replace(PARAM, '$1') // name and value: fbclid on one fetch, gclid on the next
     .replace(PATH_SESSION, ';$1=')
     .replace(CACHE_BUSTER, '$1?')
     .replace(ASSET_HASH, '$1#')

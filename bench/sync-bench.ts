@@ -29,6 +29,7 @@
 // corpus without the 80 MiB PDF: the same bytes as the first version of the benchmark made).
 
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -469,7 +470,7 @@ function describeProfile(summary: ProfileSummary, run: Measurement, nodeCpuS: nu
 }
 
 /**
- * A copy of the built program (bin/, dist/src/, package.json; node_modules linked) under `dir`, run
+ * A copy of the built program (bin/, dist/src/, dist/cli/, package.json; node_modules linked) under `dir`, run
  * instead of the work tree's: other people build dist/ in this work tree while the benchmark runs,
  * and every run of one benchmark must measure the same code.
  */
@@ -477,6 +478,8 @@ async function snapshotApp(dir: string): Promise<string> {
   await mkdir(join(dir, 'dist'), { recursive: true });
   await cp(join(REPO, 'bin'), join(dir, 'bin'), { recursive: true });
   await cp(join(REPO, 'dist', 'src'), join(dir, 'dist', 'src'), { recursive: true });
+  // The bundled CLI that bin/leakmirror.js runs, where the build makes one (scripts/bundle.ts).
+  if (existsSync(join(REPO, 'dist', 'cli'))) await cp(join(REPO, 'dist', 'cli'), join(dir, 'dist', 'cli'), { recursive: true });
   await cp(join(REPO, 'package.json'), join(dir, 'package.json'));
   await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return join(dir, 'bin', 'leakmirror.js');

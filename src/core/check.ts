@@ -41,6 +41,11 @@ export interface CheckReport {
   lines?: NoisyLine[];
   /** Regular expressions that would make these differences noise (for `ignore.patterns`). */
   suggestedPatterns?: string[];
+  /**
+   * For differing lines that look like a stamp ("Last updated: ...", "Printed on ...", "Generated at
+   * ..."): rules for `volatile.dropLines`, which keep such a line out of the text altogether.
+   */
+  suggestedDropLines?: string[];
   error?: string;
 }
 
@@ -58,6 +63,28 @@ export function suggestPattern(before: string, after: string): string {
   const shape = (line: string) => line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\d+/g, '\\d+');
   const a = shape(before);
   return a === shape(after) ? a : `${commonPrefix(a, shape(after)).replace(/\\$/, '')}.*`;
+}
+
+// A line that says when the page was made or printed, not what it says: "Last updated: 3 Dec 2026",
+// "Printed on 2012-12-10", "Page generated at 10:32", "As of 3 December", "Stand: 03.12.2026".
+const STAMP = /\b(?:last[\s-]+(?:updated|modified|changed|edited|reviewed|revised|refreshed|generated)|(?:page\s+)?(?:updated|modified|generated|printed|retrieved|accessed|fetched|rendered|refreshed|cached|built|created)|as\s+(?:of|at)|mis\s+à\s+jour|stand)(?:\s+(?:on|at|le))?(?![\p{L}\p{N}])\s*:?/iu;
+const MAX_STAMP_LINE = 160;
+
+/**
+ * A `volatile.dropLines` rule for a line that changed between fetches and looks like a date stamp:
+ * `^` and the line up to the end of its stamp words, so "Last updated: 3 Dec 2026" gives
+ * `^Last updated:`. Undefined for other lines (long ones, lines without a digit, a rule that would
+ * not match the other version).
+ */
+export function suggestDropLine(before: string, after: string): string | undefined {
+  const line = before !== '' ? before : after;
+  if (line.length > MAX_STAMP_LINE || !/\d/u.test(line)) return undefined;
+  const match = STAMP.exec(line);
+  if (match === null) return undefined;
+  const prefix = line.slice(0, match.index + match[0].length).trimEnd();
+  const rule = `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\d+/g, '\\d+')}`;
+  const regex = new RegExp(rule, 'u');
+  return [before, after].every((version) => version === '' || regex.test(version)) ? rule : undefined;
 }
 
 function commonPrefix(a: string, b: string): string {
@@ -107,7 +134,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         for (let i = 0; i < Math.max(removed.length, added.length); i += 1) lines.push({ before: removed[i] ?? '', after: added[i] ?? '' });
       }
       const suggestedPatterns = [...new Set(lines.filter((line) => line.before !== '' && line.after !== '').map((line) => suggestPattern(line.before, line.after)))];
-      return { id, url, status: 'noisy', lines, suggestedPatterns };
+      const suggestedDropLines = [...new Set(lines.flatMap((line) => suggestDropLine(line.before, line.after) ?? []))];
+      return { id, url, status: 'noisy', lines, suggestedPatterns, ...(suggestedDropLines.length > 0 ? { suggestedDropLines } : {}) };
     });
     return { source: source.name, documents, noisy: documents.filter((doc) => doc.status === 'noisy').length };
   } finally {

@@ -53,6 +53,13 @@ describe('extractPdf on the real corpus', () => {
     assert.ok(normalized.includes('\n\n--- page 2 ---\n'));
   });
 
+  it('bytes given away (transfer) are read without a copy and give the same extraction', async () => {
+    const kept = await extractPdf(fixture('multicolumn/tracemonkey_2col_14p.pdf'));
+    const given = fixture('multicolumn/tracemonkey_2col_14p.pdf');
+    assert.deepEqual(await extractPdf(given, { transfer: true }), kept);
+    assert.equal(given.byteLength, 0, 'pdf.js took the buffer itself (detached), so no copy was made');
+  });
+
   it('multilang: English, Arabic, Russian, Chinese, Thai and Japanese', async () => {
     const extraction = await extractPdf(fixture('nonlatin/multilang_en-ar-ru-zh-th-ja.pdf'));
     assert.equal(extraction.pages, 1);

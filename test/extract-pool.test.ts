@@ -149,14 +149,21 @@ describe('createExtractor: PDFs in worker threads', { timeout: 120_000 }, () => 
     }
   });
 
-  it('the queue beyond the pool size is served first in, first out, by the same worker', { timeout: 60_000 }, async () => {
+  it('the queue beyond the pool size is served largest first (equals first in, first out), by the same worker', { timeout: 60_000 }, async () => {
     const { extractor, events } = observed({ workers: 1 });
     try {
-      const names = ['nonlatin/multilang_en-ar-ru-zh-th-ja.pdf', 'broken/bad-xref-offsets_recoverable_helloworld.pdf', 'encrypted/aes256-r6_needs-password-1234.pdf', 'scanned/scan_1p_jbig2_no-text-layer.pdf'];
+      // 28.7 KB (taken at once: the worker is idle), then waiting: 745 B, 10.6 KB, 10.0 KB, 745 B.
+      const names = [
+        'nonlatin/multilang_en-ar-ru-zh-th-ja.pdf',
+        'broken/bad-xref-offsets_recoverable_helloworld.pdf',
+        'encrypted/aes256-r6_needs-password-1234.pdf',
+        'scanned/scan_1p_jbig2_no-text-layer.pdf',
+        'broken/bad-xref-offsets_recoverable_helloworld.pdf',
+      ];
       const settled = await Promise.allSettled(names.map((name) => extractor.extract({ bytes: fixture(name), url })));
-      assert.deepEqual(settled.map((outcome) => outcome.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      assert.deepEqual(settled.map((outcome) => outcome.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
       const starts = events.filter((event) => event.type === 'start');
-      assert.deepEqual(starts.map((event) => event.job), [1, 2, 3, 4]);
+      assert.deepEqual(starts.map((event) => event.job), [1, 3, 4, 2, 5]);
       assert.deepEqual(new Set(starts.map((event) => event.worker)), new Set([1]));
       assert.equal(events.filter((event) => event.type === 'spawn').length, 1, 'workers are reused');
     } finally {

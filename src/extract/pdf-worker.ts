@@ -5,23 +5,42 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { extractPdf } from './pdf.js';
 import { serializeError, type WorkerData, type WorkerRequest, type WorkerResponse } from './pool.js';
 
+// pdf.js's legacy build (the one pdf-parse ships, for Node 20) installs core-js polyfills as it loads,
+// and two of them replace built-ins that Node 20 already has with JavaScript versions:
+// Array.prototype.push (forced by a spec corner: array-likes of length 2^32 and more) and JSON.parse (for the
+// `source` of a reviver's context). pdf.js pushes for every glyph: the polyfilled push was a fifth of
+// a 273-page novel's CPU time. This thread runs only pdf.js and the extractor, neither of which needs
+// those corners, so the engine's own functions are put back once pdf.js is loaded.
+const nativePush = Array.prototype.push;
+const nativeJsonParse = JSON.parse;
+
 const port = parentPort;
 if (port === null) throw new Error('pdf-worker.js runs only as a worker thread of the PDF pool');
 const options = workerData as WorkerData;
 
-// pdf-parse (and pdf.js under it) loads once per worker, before the first document's clock starts.
-await import('pdf-parse');
+// pdf-parse, pdf.js and pdf.js's own "worker" (run on this thread: pdf.js's fake worker imports
+// this very module on the first document) load once per worker, before the first document's clock starts.
+// (A module without type declarations: named through a variable, and only loaded.)
+const pdfjsWorkerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+await Promise.all([import('pdf-parse'), import(pdfjsWorkerModule)]);
+Object.defineProperty(Array.prototype, 'push', { value: nativePush, writable: true, enumerable: false, configurable: true });
+Object.defineProperty(JSON, 'parse', { value: nativeJsonParse, writable: true, enumerable: false, configurable: true });
 
 port.on('message', (request: WorkerRequest) => {
   void handle(request);
 });
 
-async function handle({ id, bytes }: WorkerRequest): Promise<void> {
+async function handle({ id, bytes, ocr }: WorkerRequest): Promise<void> {
   const reply = (response: WorkerResponse): void => port?.postMessage(response);
   reply({ type: 'started', id });
   try {
     if (options.magicInputs) await testOnlyMagic(bytes);
-    reply({ type: 'done', id, extraction: await extractPdf(bytes) });
+    const extraction = await extractPdf(bytes, {
+      // The buffer came transferred, this thread's own: pdf.js takes it as it is, no second copy.
+      transfer: true,
+      ocr: ocr ? { ...options.ocr, onPage: (page) => reply({ type: 'progress', id, page }) } : undefined,
+    });
+    reply({ type: 'done', id, extraction });
   } catch (error) {
     reply({ type: 'failed', id, error: serializeError(error) });
   }

@@ -1,10 +1,13 @@
-// PDF to text with pdf-parse 2 (pdf.js underneath), page after page, each page under a
-// `--- page N ---` marker line that the diff stage relies on.
+// PDF to text with pdf.js (the build pdf-parse 2 ships), page after page, each page under a
+// `--- page N ---` marker line that the diff stage relies on. A PDF without a text layer is a scan:
+// `needs-ocr`, or, when asked and tesseract is on the machine, its pages read by OCR (ocr.ts).
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { errorMessage, ExtractError, LeakmirrorError } from '../errors.js';
 import { EXTRACTOR_VERSIONS } from './index.js';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { findTesseract, ocrExtractorTag, ocrPages, type OcrOptions, type OcrRecord, type PageSize, type Tesseract } from './ocr.js';
 import { pageLines, rejoinHyphenation, removeRunningLines, type PdfTextItem } from './pdf-layout.js';
 import type { Extraction } from './types.js';
 
@@ -13,21 +16,24 @@ export function pageMarker(n: number): string {
   return `--- page ${n} ---`;
 }
 
-interface PdfjsAssets {
+export interface PdfjsAssets {
   cMapUrl: string;
   standardFontDataUrl: string;
+  /** OpenJPEG for JPX images: rendering only (OCR), text never needs it. */
+  wasmUrl: string;
 }
 
 let assets: PdfjsAssets | undefined;
 
 /** pdf.js can't find its character maps and standard fonts by itself in Node: CJK text comes out empty. */
-function pdfjsAssets(): PdfjsAssets {
+export function pdfjsAssets(): PdfjsAssets {
   if (assets === undefined) {
     const root = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
     // Plain paths with a trailing separator: pdf.js's Node factories read them with fs.
     assets = {
       cMapUrl: path.join(root, 'cmaps') + path.sep,
       standardFontDataUrl: path.join(root, 'standard_fonts') + path.sep,
+      wasmUrl: path.join(root, 'wasm') + path.sep,
     };
   }
   return assets;
@@ -38,64 +44,149 @@ function pdfjsAssets(): PdfjsAssets {
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTERS = /[\0-\x08\x0B-\x1F\x7F]/g;
 
-export async function extractPdf(bytes: Uint8Array): Promise<Extraction> {
+/** What extractPdf may do besides reading the text layer. */
+export interface PdfOptions {
+  /**
+   * The caller gives `bytes` away (the pool's worker, which received them transferred): pdf.js takes
+   * their buffer as it is (and detaches it) instead of a copy. Default false: the caller's bytes are
+   * copied once and stay usable.
+   */
+  transfer?: boolean | undefined;
+  /** Read a PDF without a text layer with tesseract, when the machine has it (ocr.ts). Default: no OCR. */
+  ocr?: OcrOptions | undefined;
+}
+
+/** An Extraction, with how OCR went when the text came from it (or OCR was tried and found none). */
+export type PdfExtraction = Extraction & { ocr?: OcrRecord | undefined };
+
+/**
+ * One pdf.js document per PDF serves the metadata and the text (and, for a scan, hands its bytes on
+ * to OCR). The text comes from pdf.js's text items, not from pdf-parse's getText(): pdf-layout.ts
+ * needs each item's position and end-of-line flag to rebuild lines, running headers and hyphenation,
+ * and pdf-parse's document is private to it, so going through it (getInfo(), then getText()) meant
+ * opening every PDF twice. pdf-parse still supplies the pdf.js build (its pinned pdfjs-dist, named in
+ * the extractor version) and, for OCR, the page rendering (getScreenshot on @napi-rs/canvas).
+ */
+export async function extractPdf(bytes: Uint8Array, options: PdfOptions = {}): Promise<PdfExtraction> {
   if (bytes.length === 0) throw new ExtractError('bad-content', 'empty PDF (0 bytes)');
-  const { PDFParse } = await import('pdf-parse');
-  const parser = new PDFParse({
-    // A copy: pdf.js transfers (detaches) the buffer it is given, and the caller still needs the bytes.
-    data: new Uint8Array(bytes),
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const task = pdfjs.getDocument({
+    // pdf.js detaches the buffer it is given: the caller's own bytes only when they are given away,
+    // else one copy. (A view of part of a larger buffer is copied by pdf.js itself, once.)
+    data: options.transfer === true ? bytes : new Uint8Array(bytes),
     ...pdfjsAssets(),
     cMapPacked: true,
     // Text extraction never needs pdf.js to compile font code with eval (CVE-2024-4367).
     isEvalSupported: false,
+    // Already pdf.js's defaults in Node, spelled out: no font faces or system fonts to load for text.
+    disableFontFace: true,
+    useSystemFonts: false,
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
   });
+  let scan: { data: Uint8Array; sizes: PageSize[]; tesseract: Tesseract } | undefined;
+  let base: Omit<PdfExtraction, 'status' | 'text'>;
+  let pageLineLists: string[][];
   try {
-    const info = await parser.getInfo();
-    const pageLineLists = await readPageLines(bytes);
-    const base = {
+    const document = await task.promise;
+    const { info, metadata } = await document.getMetadata();
+    base = {
       kind: 'pdf' as const,
-      pages: info.total,
-      ...metadataOf(info),
+      pages: document.numPages,
+      ...metadataOf(pdfjs.PDFDateString, info, metadata),
       extractor: EXTRACTOR_VERSIONS.pdf,
       mediaType: 'application/pdf',
     };
+    const read = await readPageLines(document);
+    pageLineLists = read.lines;
     if (pageLineLists.every((lines) => lines.every((line) => line.trim() === ''))) {
-      await assertPagesAreReal(bytes);
-      return { ...base, status: 'needs-ocr', text: '' };
+      // No text on any page means a scan, unless pdf.js found no real page at all: with a broken page
+      // tree it invents a blank page (with no object reference) rather than failing. That is a broken file.
+      if (read.brokenPage !== undefined) {
+        throw new ExtractError('bad-content', `broken PDF: page ${read.brokenPage} could not be read from the page tree`);
+      }
+      // OCR renders the pages from a document of its own (pdf-parse's): the bytes back from pdf.js, as
+      // ours may be detached; this document is closed first.
+      if (options.ocr !== undefined) {
+        const tesseract = await findTesseract(options.ocr.command);
+        if (tesseract !== undefined) scan = { data: await document.getData(), sizes: read.sizes, tesseract };
+      }
     }
-    // Document-level decisions, before normalization: running headers and footers out (into the
-    // metadata), then words broken at line ends (page ends included) rejoined where the document says so.
-    const running = removeRunningLines(pageLineLists);
-    const pages = rejoinHyphenation(running.pages).map((lines) => lines.join('\n').trim());
-    const text = pages.map((page, index) => (page === '' ? pageMarker(index + 1) : `${pageMarker(index + 1)}\n${page}`)).join('\n\n');
-    return {
-      ...base,
-      status: 'text',
-      text: `${text}\n`,
-      ...(running.removed.length > 0 ? { runningHeaders: running.removed } : {}),
-    };
   } catch (error) {
     throw asExtractError(error);
   } finally {
-    await parser.destroy();
+    await task.destroy();
   }
+  if (scan !== undefined) {
+    let result;
+    try {
+      result = await ocrPages(scan.data, scan.sizes, scan.tesseract, options.ocr ?? {}, pdfjsAssets());
+    } catch (error) {
+      throw asExtractError(error);
+    }
+    // The extractor names tesseract's major version: reextract can tell OCR'd text from read text.
+    const ocrBase = { ...base, extractor: `${EXTRACTOR_VERSIONS.pdf}+${ocrExtractorTag(scan.tesseract)}`, ocr: result.record };
+    const lines = result.pages.map((page) => page.map(cleanLine));
+    // OCR that recognised nothing (a blank scan, every page failed): still a scan waiting for text.
+    if (lines.every((page) => page.every((line) => line.trim() === ''))) return { ...ocrBase, status: 'needs-ocr', text: '' };
+    return { ...ocrBase, ...assemble(lines) };
+  }
+  if (pageLineLists.every((lines) => lines.every((line) => line.trim() === ''))) return { ...base, status: 'needs-ocr', text: '' };
+  return { ...base, ...assemble(pageLineLists) };
 }
 
-interface InfoLike {
-  info?: unknown;
-  metadata?: { get(name: string): unknown } | undefined;
-  getDateNode(): { CreationDate?: Date | null; ModDate?: Date | null; XmpCreateDate?: Date | null; XmpModifyDate?: Date | null };
-}
-
-function metadataOf(info: InfoLike): Pick<Extraction, 'title' | 'author' | 'created' | 'modified'> {
-  const dictionary = (typeof info.info === 'object' && info.info !== null ? info.info : {}) as Record<string, unknown>;
-  const dates = info.getDateNode();
+/**
+ * Document-level decisions, before normalization: running headers and footers out (into the
+ * metadata), then words broken at line ends (page ends included) rejoined where the document says so;
+ * each page under its marker.
+ */
+function assemble(pageLineLists: string[][]): Pick<Extraction, 'status' | 'text' | 'runningHeaders'> {
+  const running = removeRunningLines(pageLineLists);
+  const pages = rejoinHyphenation(running.pages).map((lines) => lines.join('\n').trim());
+  const text = pages.map((page, index) => (page === '' ? pageMarker(index + 1) : `${pageMarker(index + 1)}\n${page}`)).join('\n\n');
   return {
-    title: cleanString(dictionary['Title']) ?? cleanString(info.metadata?.get('dc:title')),
-    author: cleanString(dictionary['Author']) ?? cleanString(info.metadata?.get('dc:creator')),
-    created: isoDate(dates.CreationDate) ?? isoDate(dates.XmpCreateDate),
-    modified: isoDate(dates.ModDate) ?? isoDate(dates.XmpModifyDate),
+    status: 'text',
+    text: `${text}\n`,
+    ...(running.removed.length > 0 ? { runningHeaders: running.removed } : {}),
   };
+}
+
+function cleanLine(line: string): string {
+  return line.replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, ' ');
+}
+
+interface DateStrings {
+  toDateObject(input: string): Date | null;
+}
+
+interface XmpMetadata {
+  get(name: string): unknown;
+}
+
+const XMP_CREATE_DATE = 'xmp:createdate';
+const XMP_MODIFY_DATE = 'xmp:modifydate';
+
+/**
+ * Title, author and dates from the Info dictionary, else from the XMP metadata: what pdf-parse's
+ * getInfo() + InfoResult.getDateNode() gave, from pdf.js's getMetadata() and PDFDateString.
+ */
+function metadataOf(dates: DateStrings, rawInfo: unknown, metadata: XmpMetadata | null | undefined): Pick<Extraction, 'title' | 'author' | 'created' | 'modified'> {
+  const dictionary = (typeof rawInfo === 'object' && rawInfo !== null ? rawInfo : {}) as Record<string, unknown>;
+  const infoDate = (value: unknown): Date | null | undefined =>
+    // getDateNode took any truthy value; toDateObject answers null for what it cannot read.
+    typeof value === 'string' && value !== '' ? dates.toDateObject(value) : undefined;
+  return {
+    title: cleanString(dictionary['Title']) ?? cleanString(metadata?.get('dc:title')),
+    author: cleanString(dictionary['Author']) ?? cleanString(metadata?.get('dc:creator')),
+    created: isoDate(infoDate(dictionary['CreationDate'])) ?? isoDate(xmpDate(metadata, XMP_CREATE_DATE)),
+    modified: isoDate(infoDate(dictionary['ModDate'])) ?? isoDate(xmpDate(metadata, XMP_MODIFY_DATE)),
+  };
+}
+
+function xmpDate(metadata: XmpMetadata | null | undefined, name: string): Date | undefined {
+  const value = metadata?.get(name);
+  if (typeof value !== 'string' || value === '') return undefined;
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : new Date(parsed);
 }
 
 function cleanString(value: unknown): string | undefined {
@@ -109,55 +200,33 @@ function isoDate(date: Date | null | undefined): string | undefined {
   return date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
 }
 
-/**
- * Each page's text lines, from pdf.js's text items (pdf-layout.ts joins them). Its own document: the
- * same pdf.js build pdf-parse runs on, with the same character maps and fonts.
- */
-async function readPageLines(bytes: Uint8Array): Promise<string[][]> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const task = pdfjs.getDocument({
-    data: new Uint8Array(bytes),
-    ...pdfjsAssets(),
-    cMapPacked: true,
-    isEvalSupported: false,
-    verbosity: pdfjs.VerbosityLevel.ERRORS,
-  });
-  try {
-    const document = await task.promise;
-    const pages: string[][] = [];
-    for (let n = 1; n <= document.numPages; n++) {
-      const page = await document.getPage(n);
-      // Normalization off: pdf.js folds Arabic ligatures after reversing RTL words (see pageLines).
-      const content = await page.getTextContent({ disableNormalization: true });
-      const items: PdfTextItem[] = content.items.flatMap((item) => ('str' in item ? [item] : []));
-      pages.push(pageLines(items).map((line) => line.replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, ' ')));
-      page.cleanup();
-    }
-    return pages;
-  } finally {
-    await task.destroy();
-  }
+interface PageLines {
+  /** Each page's text lines. */
+  lines: string[][];
+  /** Each page's size at scale 1 (rotation applied), for OCR's rendering. */
+  sizes: PageSize[];
+  /** The first page pdf.js made up (no object reference: the page tree is broken). */
+  brokenPage: number | undefined;
 }
 
-/**
- * No text on any page means a scan, unless pdf.js found no real page at all: with a broken page tree
- * it invents a blank page (with no object reference) rather than failing. That is a broken file.
- */
-async function assertPagesAreReal(bytes: Uint8Array): Promise<void> {
-  // The same pdf.js build pdf-parse runs on; loaded only for text-less PDFs.
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const task = pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, verbosity: pdfjs.VerbosityLevel.ERRORS });
-  try {
-    const document = await task.promise;
-    for (let n = 1; n <= document.numPages; n++) {
-      const page = await document.getPage(n);
-      if (page.ref === null) {
-        throw new ExtractError('bad-content', `broken PDF: page ${n} could not be read from the page tree`);
-      }
-    }
-  } finally {
-    await task.destroy();
+/** Each page's text lines, from pdf.js's text items (pdf-layout.ts joins them). */
+async function readPageLines(document: PDFDocumentProxy): Promise<PageLines> {
+  const lines: string[][] = [];
+  const sizes: PageSize[] = [];
+  let brokenPage: number | undefined;
+  for (let n = 1; n <= document.numPages; n++) {
+    const page = await document.getPage(n);
+    if (page.ref === null) brokenPage ??= n;
+    const { width, height } = page.getViewport({ scale: 1 });
+    sizes.push({ width, height });
+    // Normalization off: pdf.js folds Arabic ligatures after reversing RTL words (see pageLines).
+    const content = await page.getTextContent({ disableNormalization: true });
+    const items: PdfTextItem[] = content.items.flatMap((item) => ('str' in item ? [item] : []));
+    lines.push(pageLines(items).map(cleanLine));
+    // Fonts, parsed operator lists and images of the page, released on both sides of pdf.js.
+    page.cleanup();
   }
+  return { lines, sizes, brokenPage };
 }
 
 function asExtractError(error: unknown): LeakmirrorError {

@@ -3,9 +3,12 @@
 // and a PDF that makes pdf.js loop or eat memory costs one worker, not the run. HTML and text stay on
 // the calling thread: they are fast, and cheerio is loaded there already.
 //
-// Protocol (pdf-worker.ts): the pool posts { id, bytes } with the bytes' buffer transferred (a copy:
-// the caller's buffer is never detached); the worker answers `started`, then `done` or `failed` with
-// the error serialized (class, failure, message, hint), rebuilt here as the same class.
+// Protocol (pdf-worker.ts): the pool posts { id, bytes, ocr } with the bytes' buffer transferred (a
+// copy: the caller's buffer is never detached; the worker hands that buffer on to pdf.js as it is);
+// the worker answers `started`, `progress` before each page it reads by OCR, then `done` or `failed`
+// with the error serialized (class, failure, message, hint), rebuilt here as the same class.
+// Waiting PDFs go largest first: with both workers busy, a big PDF taken last would leave one
+// worker idle at the end of a run.
 
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -19,6 +22,7 @@ import {
   type FailureClass,
 } from '../errors.js';
 import { detectKind } from './detect.js';
+import { DEFAULT_OCR_LANGUAGE, DEFAULT_OCR_PAGE_TIMEOUT_MS } from './ocr.js';
 import { extract } from './index.js';
 import type { ExtractInput, Extraction } from './types.js';
 
@@ -29,6 +33,15 @@ export interface ExtractorOptions {
   timeoutMs?: number;
   /** Heap limit of each worker (`resourceLimits.maxOldGenerationSizeMb`); beyond it the worker dies. Default 1,024. */
   maxOldGenerationSizeMb?: number;
+  /**
+   * OCR (sources with `ocr: true`, PDFs without text): tesseract's time limit per page; the page is
+   * left empty beyond it. Default 60,000. While a PDF is read by OCR, `timeoutMs` counts per page.
+   */
+  ocrPageTimeoutMs?: number;
+  /** OCR: tesseract's languages (`-l`). Default `eng`. */
+  ocrLanguage?: string;
+  /** OCR: the tesseract executable. Default: `tesseract` on PATH; `null`: no OCR (as without tesseract). */
+  ocrCommand?: string | null;
   /**
    * TEST ONLY: never set by the program. `magicInputs` makes the workers obey PDFs that start with
    * `%PDF-1.7\n%leakmirror-test:<hang|oom|exit|throw>` (see pdf-worker.ts); `onEvent` observes the pool.
@@ -50,6 +63,7 @@ export interface Extractor {
 export type PoolEvent =
   | { type: 'spawn'; worker: number }
   | { type: 'start'; worker: number; job: number; at: number }
+  | { type: 'progress'; worker: number; job: number; page: number }
   | { type: 'settle'; worker: number; job: number; at: number; ok: boolean }
   | { type: 'retire'; worker: number; reason: 'timeout' | 'crash' | 'close' };
 
@@ -74,13 +88,21 @@ export function createExtractor(options: ExtractorOptions = {}): Extractor {
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`workers must be a positive integer, not ${workers}`);
   if (!(timeoutMs > 0)) throw new UsageError(`timeoutMs must be a positive number, not ${timeoutMs}`);
   if (!(heapMb > 0)) throw new UsageError(`maxOldGenerationSizeMb must be a positive number, not ${heapMb}`);
+  const ocrPageTimeoutMs = options.ocrPageTimeoutMs ?? DEFAULT_OCR_PAGE_TIMEOUT_MS;
+  if (!(ocrPageTimeoutMs > 0)) throw new UsageError(`ocrPageTimeoutMs must be a positive number, not ${ocrPageTimeoutMs}`);
+  const ocrLanguage = options.ocrLanguage ?? DEFAULT_OCR_LANGUAGE;
+  if (!/^[A-Za-z0-9_-]+(\+[A-Za-z0-9_-]+)*$/.test(ocrLanguage)) throw new UsageError(`ocrLanguage must be tesseract language codes joined by +, not ${JSON.stringify(ocrLanguage)}`);
 
-  const pool = new PdfPool(workers, timeoutMs, heapMb, options.__testHooks ?? {});
+  const workerData: WorkerData = {
+    magicInputs: options.__testHooks?.magicInputs === true,
+    ocr: { pageTimeoutMs: ocrPageTimeoutMs, language: ocrLanguage, command: options.ocrCommand },
+  };
+  const pool = new PdfPool(workers, timeoutMs, heapMb, workerData, options.__testHooks ?? {});
   return {
     async extract(input) {
       if (pool.closed) throw new ExtractorClosedError();
       if (detectKind(input.bytes, input.contentType).kind !== 'pdf') return extract(input);
-      return pool.run(input.bytes);
+      return pool.run(input.bytes, input.ocr === true);
     },
     close: () => pool.close(),
   };
@@ -90,15 +112,21 @@ export function createExtractor(options: ExtractorOptions = {}): Extractor {
 
 export interface WorkerData {
   magicInputs: boolean;
+  /** How to OCR, for the PDFs whose request says `ocr`. */
+  ocr: { pageTimeoutMs: number; language: string; command: string | null | undefined };
 }
 
 export interface WorkerRequest {
   id: number;
   bytes: Uint8Array;
+  /** The source asks for OCR of PDFs without text. */
+  ocr: boolean;
 }
 
 export type WorkerResponse =
   | { type: 'started'; id: number }
+  /** Before each page read by OCR: the clock restarts. */
+  | { type: 'progress'; id: number; page: number }
   | { type: 'done'; id: number; extraction: Extraction }
   | { type: 'failed'; id: number; error: SerializedError };
 
@@ -169,6 +197,9 @@ interface Job {
   id: number;
   /** The copy to transfer; emptied once posted. */
   bytes: Uint8Array<ArrayBuffer>;
+  /** Its size, for the order of the queue (largest first). */
+  size: number;
+  ocr: boolean;
   resolve: (extraction: Extraction) => void;
   reject: (error: unknown) => void;
 }
@@ -198,17 +229,18 @@ class PdfPool {
     private readonly size: number,
     private readonly timeoutMs: number,
     private readonly heapMb: number,
+    private readonly workerData: WorkerData,
     private readonly hooks: NonNullable<ExtractorOptions['__testHooks']>,
   ) {}
 
-  run(bytes: Uint8Array): Promise<Extraction> {
+  run(bytes: Uint8Array, ocr: boolean): Promise<Extraction> {
     if (this.closed) return Promise.reject(new ExtractorClosedError());
     // A copy of exactly these bytes (never a view of a larger or pooled buffer): its buffer is
     // transferred to the worker, and the caller keeps theirs.
     const copy = new Uint8Array(bytes.byteLength);
     copy.set(bytes);
     return new Promise<Extraction>((resolve, reject) => {
-      this.queue.push({ id: this.nextJob++, bytes: copy, resolve, reject });
+      this.queue.push({ id: this.nextJob++, bytes: copy, size: copy.byteLength, ocr, resolve, reject });
       this.pump();
     });
   }
@@ -224,7 +256,7 @@ class PdfPool {
     return this.closing;
   }
 
-  /** Hands queued jobs, oldest first, to idle workers, starting workers up to the pool size. */
+  /** Hands queued jobs, largest first (then oldest first), to idle workers, starting workers up to the pool size. */
   private pump(): void {
     while (!this.closed && this.queue.length > 0) {
       let slot = [...this.slots].find((candidate) => candidate.job === undefined);
@@ -232,20 +264,28 @@ class PdfPool {
         try {
           slot = this.spawn();
         } catch (error) {
-          // No thread to be had (out of resources): the document waiting longest fails, the next may not.
-          (this.queue.shift() as Job).reject(error);
+          // No thread to be had (out of resources): the document next in line fails, the next may not.
+          this.takeNext().reject(error);
           continue;
         }
       }
       if (slot === undefined) return;
-      const job = this.queue.shift() as Job;
-      this.dispatch(slot, job);
+      this.dispatch(slot, this.takeNext());
     }
+  }
+
+  /** Removes and returns the largest queued job (the oldest of equals); the queue is not empty. */
+  private takeNext(): Job {
+    let best = 0;
+    for (let index = 1; index < this.queue.length; index++) {
+      if ((this.queue[index] as Job).size > (this.queue[best] as Job).size) best = index;
+    }
+    return this.queue.splice(best, 1)[0] as Job;
   }
 
   private spawn(): Slot {
     const worker = new Worker(new URL('./pdf-worker.js', import.meta.url), {
-      workerData: { magicInputs: this.hooks.magicInputs === true } satisfies WorkerData,
+      workerData: this.workerData,
       resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
       // Not the parent's flags: `node --input-type=module -e …` would make the worker fail to start.
       execArgv: process.execArgv.filter((flag) => INHERITED_FLAGS.has(flag)),
@@ -275,21 +315,24 @@ class PdfPool {
     // The clock runs from dispatch (a worker that never starts is caught too) and restarts when
     // the worker takes the document, so starting a thread and loading pdf.js are not charged to it.
     this.arm(slot);
-    const request: WorkerRequest = { id: job.id, bytes: job.bytes };
+    const request: WorkerRequest = { id: job.id, bytes: job.bytes, ocr: job.ocr };
     slot.worker.postMessage(request, [job.bytes.buffer]);
     job.bytes = EMPTY;
   }
 
-  private arm(slot: Slot): void {
+  /** (Re)starts the slot's clock: `timeoutMs`, or for one page read by OCR, that plus tesseract's own limit. */
+  private arm(slot: Slot, ocrPage = false): void {
     clearTimeout(slot.timer);
     slot.timer = undefined;
-    if (this.timeoutMs > MAX_TIMER_MS) return;
+    const limitMs = ocrPage ? this.timeoutMs + this.workerData.ocr.pageTimeoutMs : this.timeoutMs;
+    if (limitMs > MAX_TIMER_MS) return;
     slot.timer = setTimeout(() => {
-      this.retire(slot, 'timeout', new ExtractError('extract-timeout', `PDF extraction took longer than the limit of ${formatMs(this.timeoutMs)}; the extractor was stopped`, {
+      const what = ocrPage ? 'One page of OCR' : 'PDF extraction';
+      this.retire(slot, 'timeout', new ExtractError('extract-timeout', `${what} took longer than the limit of ${formatMs(limitMs)}; the extractor was stopped`, {
         hint: 'the PDF may be huge or malformed',
       }));
       this.pump();
-    }, this.timeoutMs);
+    }, limitMs);
   }
 
   private onMessage(slot: Slot, message: WorkerResponse): void {
@@ -298,6 +341,11 @@ class PdfPool {
     if (message.type === 'started') {
       this.arm(slot);
       this.hooks.onEvent?.({ type: 'start', worker: slot.id, job: job.id, at: performance.now() });
+      return;
+    }
+    if (message.type === 'progress') {
+      this.arm(slot, true);
+      this.hooks.onEvent?.({ type: 'progress', worker: slot.id, job: job.id, page: message.page });
       return;
     }
     clearTimeout(slot.timer);

@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { describe, it } from 'node:test';
+import yazl from 'yazl';
 import { ExtractError } from '../src/errors.js';
 import { DOCX_MEDIA_TYPE, detectKind } from '../src/extract/detect.js';
+import { checkDocxArchive, DOCX_LIMITS } from '../src/extract/docx.js';
 import { extract, EXTRACTOR_VERSIONS } from '../src/extract/index.js';
 import { normalizeText } from '../src/extract/normalize.js';
 
@@ -22,12 +24,15 @@ function crc32(data: Buffer): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-/** A ZIP archive of `entries` (name → content), deflated, in the given order. */
-function zip(entries: Array<[name: string, content: string]>): Uint8Array {
+/**
+ * A ZIP archive of `entries` (name → content), deflated, in the given order. `declaredSize` lies about
+ * an entry's inflated size in both its headers (a ZIP bomb's trick).
+ */
+function zip(entries: Array<[name: string, content: string, declaredSize?: number]>): Uint8Array {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, content] of entries) {
+  for (const [name, content, declaredSize] of entries) {
     const data = Buffer.from(content, 'utf8');
     const packed = deflateRawSync(data);
     const nameBytes = Buffer.from(name, 'utf8');
@@ -40,7 +45,7 @@ function zip(entries: Array<[name: string, content: string]>): Uint8Array {
     local.writeUInt32LE(0, 10); // time, date
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(declaredSize ?? data.length, 22);
     local.writeUInt16LE(nameBytes.length, 26);
     local.writeUInt16LE(0, 28);
     locals.push(local, nameBytes, packed);
@@ -53,7 +58,7 @@ function zip(entries: Array<[name: string, content: string]>): Uint8Array {
     central.writeUInt32LE(0, 12);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(declaredSize ?? data.length, 24);
     central.writeUInt16LE(nameBytes.length, 28);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, nameBytes);
@@ -212,5 +217,74 @@ describe('.docx extraction', () => {
         return true;
       });
     }
+  });
+});
+
+/** A .docx (the LETTER's parts) with `extra` entries added, written by yazl. */
+async function docxWith(extra: Array<[name: string, data: Buffer]>, options: { compress?: boolean } = {}): Promise<Uint8Array> {
+  const zipfile = new yazl.ZipFile();
+  const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ${W}><w:body>${LETTER}</w:body></w:document>`;
+  const parts: Array<[string, string]> = [
+    ['[Content_Types].xml', CONTENT_TYPES],
+    ['_rels/.rels', ROOT_RELS],
+    ['word/document.xml', document],
+    ['word/_rels/document.xml.rels', DOCUMENT_RELS],
+    ['word/styles.xml', STYLES],
+    ['word/numbering.xml', NUMBERING],
+  ];
+  for (const [name, content] of parts) zipfile.addBuffer(Buffer.from(content, 'utf8'), name);
+  for (const [name, data] of extra) zipfile.addBuffer(data, name, { compress: options.compress ?? true });
+  zipfile.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zipfile.outputStream) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+async function rejectsAsBadContent(bytes: Uint8Array, message: RegExp): Promise<void> {
+  await assert.rejects(extract({ bytes, url, contentType: DOCX_MEDIA_TYPE }), (error: unknown) => {
+    assert.ok(error instanceof ExtractError, String(error));
+    assert.equal(error.failure, 'bad-content');
+    assert.match(error.message, message);
+    return true;
+  });
+}
+
+describe('.docx archive limits (ZIP bombs)', () => {
+  it('the limits are 100 MiB unpacked, 10,000 entries, 200:1 on entries over 1 MiB', () => {
+    assert.deepEqual(DOCX_LIMITS, { maxUncompressedBytes: 100 * 1024 * 1024, maxEntries: 10_000, maxRatio: 200, ratioAboveBytes: 1024 * 1024 });
+  });
+
+  it('a real document passes, also written by another ZIP writer (yazl)', async () => {
+    const bytes = await docxWith([['word/media/image1.png', Buffer.alloc(300_000, 7)]], { compress: false });
+    await checkDocxArchive(bytes);
+    assert.equal(normalizeText((await extract({ bytes, url })).text), EXPECTED);
+  });
+
+  it('an entry compressed more than 200:1 (20 MiB of zeros in about 20 KB) fails before mammoth sees it', async () => {
+    const bytes = await docxWith([['word/media/bomb.bin', Buffer.alloc(20 * 1024 * 1024)]]);
+    assert.ok(bytes.byteLength < 100_000, `${bytes.byteLength} bytes`);
+    await rejectsAsBadContent(bytes, /compressed more than 200:1 .*ZIP bomb/);
+  });
+
+  it('more than 10,000 entries fail', async () => {
+    const bytes = await docxWith(Array.from({ length: 10_001 }, (_, i) => [`customXml/item${i}.xml`, Buffer.alloc(0)] as [string, Buffer]));
+    await rejectsAsBadContent(bytes, /10,007 entries \(at most 10,000\)/);
+  });
+
+  it('more than the total unpacked size fails (limit lowered for the test)', async () => {
+    const bytes = await docxWith([['a.bin', Buffer.alloc(600_000, 1)], ['b.bin', Buffer.alloc(600_000, 2)]], { compress: false });
+    await checkDocxArchive(bytes, { ...DOCX_LIMITS, maxUncompressedBytes: 2 * 1024 * 1024 });
+    await assert.rejects(checkDocxArchive(bytes, { ...DOCX_LIMITS, maxUncompressedBytes: 1024 * 1024 }), /unpacks to more than 1 MiB/);
+  });
+
+  it('an entry that inflates to more than it declares (a lying bomb) fails', async () => {
+    const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ${W}><w:body>${LETTER}</w:body></w:document>`;
+    const bytes = zip([
+      ['[Content_Types].xml', CONTENT_TYPES],
+      ['_rels/.rels', ROOT_RELS],
+      ['word/document.xml', document],
+      ['word/media/liar.bin', 'x'.repeat(4 * 1024 * 1024), 1000],
+    ]);
+    await rejectsAsBadContent(bytes, /not a readable \.docx document \(too many bytes in the stream\. expected 1000/);
   });
 });

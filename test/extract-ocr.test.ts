@@ -69,7 +69,8 @@ let fakes: string;
 /** A stand-in for tesseract: answers --version, then runs `body` for each page. */
 function fake(name: string, body: string): string {
   const file = path.join(fakes, name);
-  writeFileSync(file, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "tesseract 9.1.0"; exit 0; fi\n${body}\n`);
+  // Its own PATH for cat, touch and sleep: the test may run with a PATH that leaves tesseract out.
+  writeFileSync(file, `#!/bin/sh\nPATH=/usr/bin:/bin\nif [ "$1" = "--version" ]; then echo "tesseract 9.1.0"; exit 0; fi\n${body}\n`);
   chmodSync(file, 0o755);
   return file;
 }

@@ -67,16 +67,27 @@ const EN_DAY_STAMP = [
 const DAY_LINE = new RegExp(String.raw`^([\s\p{P}\p{S}]*)(?:yesterday|just${S}now)([\s\p{P}\p{S}]*)$`, 'iu');
 
 const RELATIVE = new RegExp([EN_AGO, FR_AGO, DE_AGO, EN_DAY_STAMP].join('|'), 'giu');
+/** A cheap test first: the phrases all have one of these words (most lines have none). */
+const RELATIVE_HINT = /ago|il[\s\u00A0]+y[\s\u00A0]+a|vor[\s\u00A0]|yesterday|today|just[\s\u00A0]+now/i;
 
 /** Relative time phrases replaced by "(relative date)", line by line. */
 export function replaceRelativeDates(text: string): string {
   return text
     .split('\n')
     .map((line) => {
+      if (!RELATIVE_HINT.test(line)) return line;
       const day = DAY_LINE.exec(line);
       if (day !== null) return `${day[1] ?? ''}${RELATIVE_DATE}${day[2] ?? ''}`;
       return line.replace(RELATIVE, RELATIVE_DATE);
     })
+    .join('\n');
+}
+
+/** Relative dates in markup (one "line" may hold a whole minified page: the hint is tested per line). */
+function maskRelativeDates(markup: string): string {
+  return markup
+    .split('\n')
+    .map((line) => (RELATIVE_HINT.test(line) ? line.replace(RELATIVE, RELATIVE_DATE) : line))
     .join('\n');
 }
 
@@ -143,7 +154,9 @@ const META_TAG = /<meta\b[^>]*>/gi;
 /** Any attribute named like a token (`nonce="..."`, `data-csrf="..."`). */
 const TOKEN_ATTRIBUTE = new RegExp(String.raw`(\s${TOKEN_NAME}\s*=\s*)${VALUE}`, 'gi');
 /** Tokens in inline scripts and JSON: `"csrfToken": "..."`, `var nonce = '...'`, `csrf_token=...`. */
-const SCRIPT_TOKEN = new RegExp(String.raw`((["']?)${TOKEN_NAME}\2\s*[:=]\s*)(["'])[^"'\n<]{0,1024}\3`, 'gi');
+const SCRIPT_TOKEN = new RegExp(String.raw`(?<![\w:.-])((["']?)${TOKEN_NAME}\2\s*[:=]\s*)(["'])[^"'\n<]{0,1024}\3`, 'gi');
+/** Most pages name no token at all: then the two scans above are skipped. */
+const TOKEN_WORD = /csrf|xsrf|nonce|token|authenticity|viewstate|eventvalidation|requestverification|form_build_id|request[-_]?id|session[-_]?id|sessid/i;
 /** Cloudflare's e-mail obfuscation encodes each address with a new key on every response. */
 const CF_EMAIL = /(data-cfemail\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s"'>]+)|(\/cdn-cgi\/l\/email-protection#)[0-9a-f]+/gi;
 /** Comments written by page caches and frameworks: "generated in 0.123 seconds", "cached on ...". */
@@ -161,7 +174,7 @@ function maskAttribute(tag: string, name: string): string {
 
 /** The markup with its volatile parts masked (see the list above); latin1 in, latin1 out. */
 export function maskVolatileMarkup(markup: string): string {
-  return markup
+  let out = markup
     .replace(INPUT_TAG, (tag) => {
       const name = attribute(tag, 'name') ?? attribute(tag, 'id') ?? '';
       return attribute(tag, 'type')?.toLowerCase() === 'hidden' && TOKEN_NAME_TEST.test(name) ? maskAttribute(tag, 'value') : tag;
@@ -169,9 +182,9 @@ export function maskVolatileMarkup(markup: string): string {
     .replace(META_TAG, (tag) => {
       const name = attribute(tag, 'name') ?? attribute(tag, 'property') ?? attribute(tag, 'http-equiv') ?? '';
       return TOKEN_NAME_TEST.test(name) ? maskAttribute(tag, 'content') : tag;
-    })
-    .replace(TOKEN_ATTRIBUTE, '$1""')
-    .replace(SCRIPT_TOKEN, '$1$3$3')
+    });
+  if (TOKEN_WORD.test(out)) out = out.replace(TOKEN_ATTRIBUTE, '$1""').replace(SCRIPT_TOKEN, '$1$3$3');
+  return out
     .replace(PARAM, '$1') // name and value: fbclid on one fetch, gclid on the next
     .replace(PATH_SESSION, ';$1=')
     .replace(CACHE_BUSTER, '$1?')
@@ -197,7 +210,7 @@ export function stableSha256(bytes: Uint8Array, options?: VolatileOptions): stri
   if (!tokens && !relativeDates && patterns.length === 0) return undefined;
   let markup = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   if (tokens) markup = maskVolatileMarkup(markup);
-  if (relativeDates) markup = markup.replace(RELATIVE, RELATIVE_DATE);
+  if (relativeDates) markup = maskRelativeDates(markup);
   if (patterns.length > 0) {
     markup = markup.replace(TEXT_SEGMENT, (segment, text: string) => {
       const line = text.replace(/&nbsp;|&#160;|&#xa0;/gi, ' ').replace(/\s+/g, ' ').trim();

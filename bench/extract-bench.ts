@@ -1,5 +1,6 @@
 // PDF extraction speed on the real corpus PDFs: leakmirror's worker pool (2 workers, all PDFs
-// submitted at once) against `pdftotext`, one process per file, sequentially, in the same run.
+// submitted at once) against `pdftotext`, one process per file, sequentially, in the same run; then
+// each PDF alone on one worker, for where the time goes.
 //   npx tsc -p tsconfig.json && node dist/bench/extract-bench.js [corpus dir]
 // Needs poppler-utils. Prints a table and writes bench/results/extract-<date>.json.
 
@@ -63,19 +64,34 @@ await Promise.all(files.map(async ({ file, bytes }) => {
 const oursTotal = performance.now() - oursStart;
 await extractor.close();
 
+// Where the time goes: each PDF alone, one after the other, on one warm worker (no queue, no other
+// PDF on the other core): its cost in the pool against pdftotext's for the same file.
+const single = createExtractor({ workers: 1 });
+await Promise.allSettled([single.extract({ bytes: warmUp, url: 'warm-up', contentType: 'application/pdf' })]);
+const aloneMs = new Map<string, number>();
+for (const { file, bytes } of files) {
+  const start = performance.now();
+  await single.extract({ bytes, url: `file://${file}`, contentType: 'application/pdf' }).catch(() => undefined);
+  aloneMs.set(file, performance.now() - start);
+}
+await single.close();
+const aloneTotal = [...aloneMs.values()].reduce((sum, ms) => sum + ms, 0);
+
 const rows = files.map(({ file, bytes }) => ({
   file: path.relative(corpus, file),
   bytes: bytes.byteLength,
   leakmirrorMs: Math.round(oursMs.get(file)?.ms ?? NaN),
   leakmirrorStatus: oursMs.get(file)?.status ?? '',
+  leakmirrorAloneMs: Math.round(aloneMs.get(file) ?? NaN),
   pdftotextMs: Math.round(popplerMs.get(file) ?? NaN),
 }));
-console.log('| file | KB | leakmirror ms (all submitted at once: includes queue wait) | status | pdftotext ms |');
-console.log('|---|---|---|---|---|');
-for (const row of rows) console.log(`| ${row.file} | ${(row.bytes / 1024).toFixed(1)} | ${row.leakmirrorMs} | ${row.leakmirrorStatus} | ${row.pdftotextMs} |`);
+console.log('| file | KB | leakmirror ms (all submitted at once: includes queue wait) | status | leakmirror ms alone (1 worker) | pdftotext ms |');
+console.log('|---|---|---|---|---|---|');
+for (const row of rows) console.log(`| ${row.file} | ${(row.bytes / 1024).toFixed(1)} | ${row.leakmirrorMs} | ${row.leakmirrorStatus} | ${row.leakmirrorAloneMs} | ${row.pdftotextMs} |`);
 const ratio = oursTotal / popplerTotal;
 const loadAfter = os.loadavg();
 console.log(`\nwall clock: leakmirror (2 workers) ${Math.round(oursTotal)} ms, pdftotext (sequential) ${Math.round(popplerTotal)} ms, ratio ${ratio.toFixed(2)}`);
+console.log(`one PDF at a time on 1 worker: ${Math.round(aloneTotal)} ms in all (${(aloneTotal / popplerTotal).toFixed(2)}x pdftotext's sequential time)`);
 console.log(`load average (1 min) before ${loadBefore[0]?.toFixed(2)}, after ${loadAfter[0]?.toFixed(2)}`);
 
 const date = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
@@ -89,7 +105,7 @@ writeFileSync(out, `${JSON.stringify({
   pdftotext: pdftotextVersion.stderr.split('\n')[0] ?? '', // -v prints on stderr
   workers: 2,
   loadAverage1m: { before: loadBefore[0], after: loadAfter[0] },
-  totals: { leakmirrorMs: Math.round(oursTotal), pdftotextMs: Math.round(popplerTotal), ratio: Number(ratio.toFixed(3)) },
+  totals: { leakmirrorMs: Math.round(oursTotal), pdftotextMs: Math.round(popplerTotal), ratio: Number(ratio.toFixed(3)), leakmirrorAloneMs: Math.round(aloneTotal) },
   files: rows,
 }, null, 2)}\n`);
 console.log(`written ${path.relative(root, out)}`);

@@ -195,6 +195,15 @@ const WORD = /[\p{L}\p{M}]+(?:[-\u2010][\p{L}\p{M}]+)*/gu;
 /** Prefixes that make compounds with a hyphen rather than words without one. */
 const COMPOUND_PREFIXES = new Set(['multi', 'self', 'cross', 'semi', 'quasi', 'pseudo', 'non']);
 
+/**
+ * BROKEN_END and CHAINED_END both need a hyphen as the last character; checking that first spares
+ * the (unanchored, backtracking) patterns on the lines that cannot match: nearly all of them.
+ */
+function endsWithHyphen(line: string): boolean {
+  const last = line.charCodeAt(line.length - 1);
+  return last === 0x2d || last === 0x2010;
+}
+
 /** What the rest of a document says about words: which forms occur, outside line-end breaks. */
 export class WordUse {
   private readonly joined = new Set<string>();
@@ -206,7 +215,8 @@ export class WordUse {
     for (const line of lines) {
       if (line.trim() === '') continue;
       const matches = [...line.matchAll(WORD)];
-      const brokenAtEnd = BROKEN_END.test(line.trimEnd());
+      const trimmed = line.trimEnd();
+      const brokenAtEnd = endsWithHyphen(trimmed) && BROKEN_END.test(trimmed);
       matches.forEach((match, index) => {
         if (index === 0 && skipFirst) return;
         if (index === matches.length - 1 && brokenAtEnd) return;
@@ -258,6 +268,7 @@ export function rejoinHyphenation(pages: readonly (readonly string[])[]): string
     const [p, l] = positions[i] as [number, number];
     const [q, m] = positions[i + 1] as [number, number];
     const line = (out[p]?.[l] ?? '').trimEnd();
+    if (!endsWithHyphen(line)) continue;
     const next = (out[q]?.[m] ?? '').trimStart();
     const left = BROKEN_END.exec(line)?.[1];
     const chained = left === undefined && CHAINED_END.test(line);

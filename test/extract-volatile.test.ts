@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { extract } from '../src/extract/index.js';
 import { applyVolatileText, dropLines, maskVolatileMarkup, RELATIVE_DATE, replaceRelativeDates, stableSha256 } from '../src/extract/volatile.js';
@@ -10,6 +11,10 @@ describe('replaceRelativeDates', () => {
   const replaced: Array<[string, string]> = [
     ['3 hours ago', R],
     ['Posted 2 days ago by Ann', `Posted ${R} by Ann`],
+    ['Ann · 2 days ago · 3 replies', `Ann · ${R} · 3 replies`],
+    ['(5 min ago)', `(${R})`],
+    ['Reply – 12 hours ago', `Reply – ${R}`],
+    ['Answered 3 hours ago.', `Answered ${R}.`],
     ['a minute ago', R],
     ['an hour ago', R],
     ['Updated 5 min ago', `Updated ${R}`],
@@ -57,10 +62,30 @@ describe('replaceRelativeDates', () => {
     'il y a deux ans de préavis',
     'vor 3 Uhr',
     'A 5 mb file',
+    // Pride and Prejudice (test/fixtures/real: the Gutenberg editions), where "ago" is prose:
+    '"About a month ago I received this letter; and about a fortnight',
+    '"My excellent father died about five years ago; and his',
+    'half an hour ago."',
+    'yesterday."',
+    'looking back to what they had feared, only two hours ago, she',
+    'nature reached me two days ago. I was told that not only your',
+    'The meeting took place 3 days ago in Geneva.',
   ];
   for (const input of untouched) {
     it(`leaves ${JSON.stringify(input)} alone`, () => assert.equal(replaceRelativeDates(input), input));
   }
+
+  it('changes no line of the real documents in test/fixtures/real (HTML, Markdown, text)', async () => {
+    const root = new URL('../../test/fixtures/real/', import.meta.url);
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => /\.(html?|md|txt)$/.test(file));
+    assert.ok(files.length >= 15, `${files.length} files`);
+    for (const file of files) {
+      const bytes = new Uint8Array(readFileSync(new URL(file, root)));
+      const extraction = await extract({ bytes, url: `https://example.org/${file}`, volatile: { relativeDates: false } }).catch(() => undefined);
+      if (extraction === undefined) continue; // the deliberately broken ones
+      assert.equal(replaceRelativeDates(extraction.text), extraction.text, file);
+    }
+  });
 
   it('works line by line and keeps the other lines', () => {
     assert.equal(replaceRelativeDates('Title\nUpdated 3 hours ago\n\nBody text.\n'), `Title\nUpdated ${R}\n\nBody text.\n`);

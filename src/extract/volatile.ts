@@ -5,10 +5,12 @@
 //   relativeDates (default on)  "3 hours ago", "Updated 5 min ago", "yesterday at 14:02" in the
 //                               extracted text become "(relative date)": the page says the same thing
 //                               each time, the clock moved. Conservative: a quantity, a unit and
-//                               "ago" (English, French "il y a", German "vor"); "yesterday", "today"
-//                               and "just now" only as a stamp (after "Updated", "Posted"..., with a
-//                               clock time, or alone on their line). "long ago", "years ago",
-//                               "in 3 days" and absolute dates are left alone.
+//                               "ago" (English, French "il y a", German "vor"), only where it reads
+//                               as a stamp (after "Updated", "Posted"..., or standing alone between
+//                               separators); "yesterday", "today" and "just now" only after such a
+//                               word, with a clock time, or alone on their line. Prose ("he died
+//                               five years ago;"), "long ago", "in 3 days" and absolute dates are
+//                               left alone.
 //   dropLines                   lines of extracted text matching any of the regular expressions (`u`
 //                               flag, tested against the normalized line) are removed.
 //   tokens (default on)         the raw HTML is fingerprinted with its volatile markup masked (CSRF
@@ -53,8 +55,9 @@ const DE_QUANTITY = String.raw`(?:\d+|einer?|einem|zwei|drei|vier|fünf|sechs|si
 const DE_UNIT = String.raw`(?:Sekunden?|Sek\.?|Minuten?|Min\.?|Stunden?|Std\.?|Tag(?:en)?|Wochen?|Monat(?:en)?|Jahr(?:en)?)`;
 const DE_AGO = String.raw`${NOT_WORD_BEFORE}vor${S}(?:(?:etwa|über|knapp)${S})?${DE_QUANTITY}${S}${DE_UNIT}${NOT_WORD_AFTER}`;
 
-/** Words that make a following "yesterday" / "today" / "just now" a stamp rather than prose. */
-const STAMP_VERB = String.raw`(?:(?:last${S})?(?:updated|modified|edited|changed|posted|published|commented|submitted|refreshed|created|added|reviewed)(?:${S}(?:on|at))?:?${S})`;
+/** Words that make what follows a stamp rather than prose: "Updated 3 hours ago", "Posted yesterday". */
+const STAMP_WORDS = String.raw`(?:updated|modified|edited|changed|posted|published|commented|submitted|refreshed|created|added|reviewed|seen|active|answered|asked|replied|mis${S}à${S}jour|publié|modifié|posté|aktualisiert|veröffentlicht|geändert|gepostet|bearbeitet)`;
+const STAMP_VERB = String.raw`(?:(?:last${S})?${STAMP_WORDS}(?:${S}(?:on|at|le|am))?:?${S})`;
 const CLOCK = String.raw`\d{1,2}[:.h]\d{2}(?:${S}?[ap]\.?m\.?)?${NOT_WORD_AFTER}`;
 const DAY_WORD = String.raw`(?:yesterday|today|just${S}now)`;
 const EN_DAY_STAMP = [
@@ -63,14 +66,29 @@ const EN_DAY_STAMP = [
   // "yesterday at 14:02", "Today, 9:15 AM"
   String.raw`${NOT_WORD_BEFORE}(?:yesterday|today),?${S}(?:at${S})?${CLOCK}`,
 ].join('|');
-/** A line that is only "yesterday" or "just now" (with bullets, brackets, punctuation); "Today" alone may be a heading. */
-const DAY_LINE = new RegExp(String.raw`^([\s\p{P}\p{S}]*)(?:yesterday|just${S}now)([\s\p{P}\p{S}]*)$`, 'iu');
+/** A line that is only "yesterday" or "just now" (bullets, brackets around it); "Today" alone may be a heading. */
+const DAY_LINE = new RegExp(String.raw`^([\s()[\]·•|*-]*)(?:yesterday|just${S}now)([\s()[\]·•|*-]*)$`, 'iu');
 
+const AGO = new RegExp([EN_AGO, FR_AGO, DE_AGO].join('|'), 'giu');
+const DAY_STAMP = new RegExp(EN_DAY_STAMP, 'giu');
+/** Markup: every candidate, wherever it stands (see maskRelativeDates). */
 const RELATIVE = new RegExp([EN_AGO, FR_AGO, DE_AGO, EN_DAY_STAMP].join('|'), 'giu');
 /** A cheap test first: the phrases all have one of these words (most lines have none). */
 const RELATIVE_HINT = /ago|il[\s\u00A0]+y[\s\u00A0]+a|vor[\s\u00A0]|yesterday|today|just[\s\u00A0]+now/i;
 
-/** Relative time phrases replaced by "(relative date)", line by line. */
+// "3 hours ago" is a stamp where it stands: after a stamp word ("Updated", "Posted", "Mis à jour")...
+const AFTER_STAMP_WORD = new RegExp(String.raw`${NOT_WORD_BEFORE}${STAMP_VERB}$`, 'iu');
+// ...or on its own: at the start of the line or after a separator ("· 3h ago", "Ann, 2 days ago",
+// "(5 min ago)"), and at the end of the line or before a separator or "by" ("2 days ago by Ann").
+// Prose keeps its words: "died about five years ago;", "half an hour ago.", "About a month ago I
+// received this letter" (Pride and Prejudice has all three).
+const OPEN_BEFORE = /(?:^|[·•|,;:(–—[]|\s-)[\s\u00A0]*$/u;
+const CLOSE_AFTER = /^[\s\u00A0]*(?:$|[·•|,;)\]–—]|-\s|(?:by|par|von)(?![\p{L}\p{N}]))/iu;
+
+/**
+ * Relative time phrases replaced by "(relative date)", line by line, where they read as a stamp (see
+ * above); the same words in a sentence are left as written.
+ */
 export function replaceRelativeDates(text: string): string {
   return text
     .split('\n')
@@ -78,12 +96,23 @@ export function replaceRelativeDates(text: string): string {
       if (!RELATIVE_HINT.test(line)) return line;
       const day = DAY_LINE.exec(line);
       if (day !== null) return `${day[1] ?? ''}${RELATIVE_DATE}${day[2] ?? ''}`;
-      return line.replace(RELATIVE, RELATIVE_DATE);
+      return line
+        .replace(AGO, (phrase: string, ...rest: unknown[]) => {
+          const at = rest[rest.length - 2] as number;
+          const before = line.slice(0, at);
+          const after = line.slice(at + phrase.length);
+          return AFTER_STAMP_WORD.test(before) || (OPEN_BEFORE.test(before) && CLOSE_AFTER.test(after)) ? RELATIVE_DATE : phrase;
+        })
+        .replace(DAY_STAMP, RELATIVE_DATE);
     })
     .join('\n');
 }
 
-/** Relative dates in markup (one "line" may hold a whole minified page: the hint is tested per line). */
+/**
+ * Relative dates in markup, for the fingerprint: every candidate, without the stamp test (the text
+ * decides what is content; masking a phrase in a sentence only hides a change the text shows anyway).
+ * One "line" may hold a whole minified page: the hint is tested per line.
+ */
 function maskRelativeDates(markup: string): string {
   return markup
     .split('\n')

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -135,6 +136,36 @@ describe('fetcher: bodies', () => {
     assert.equal(result.sha256, sha256(expected));
     assert.equal(result.validators.etag, undefined);
     assert.equal(result.dispositionName, undefined);
+  });
+
+  it('survives a server that closes every connection after its answer, large bodies included (undici#5360)', T, async () => {
+    // HTTP/1.0 style, as `python3 -m http.server`: one answer per connection, then FIN. While a body
+    // waits to be written to disk, undici 7 must not be left with a paused parser when the socket
+    // ends: it would crash the whole process with an uncatchable AssertionError.
+    const big = Buffer.alloc(48 * 1024 * 1024, 'leakmirror ');
+    const srv = net.createServer((socket) => {
+      socket.once('data', (request) => {
+        const path = request.toString('latin1').split(' ')[1] ?? '/';
+        const [status, body] = path === '/robots.txt' ? ['404 Not Found', Buffer.from('<html><body>Not found</body></html>')] : path === '/big' ? ['200 OK', big] : ['200 OK', Buffer.from('<html><body><a href="/big">big</a></body></html>')];
+        socket.write(`HTTP/1.0 ${status}\r\nContent-Type: text/html\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+        socket.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => srv.close(() => resolve())));
+    const { port } = srv.address() as net.AddressInfo;
+    for (let round = 0; round < 3; round++) {
+      // A fetcher of its own each round: robots.txt is asked for again.
+      const { fetcher: f } = fetcher({ maxBytes: 64 * 1024 * 1024 });
+      const [index, body] = await Promise.all([
+        f.fetch({ url: `http://127.0.0.1:${port}/`, ignoreRobots: false }),
+        f.fetch({ url: `http://127.0.0.1:${port}/big`, ignoreRobots: false }),
+      ]).then((results) => results.map(asBody));
+      assert.equal(index?.size, Buffer.byteLength('<html><body><a href="/big">big</a></body></html>'));
+      assert.equal(body?.size, big.length);
+      assert.equal(body?.sha256, sha256(big));
+      for (const result of [index, body]) await rm(result?.filePath as string);
+    }
   });
 
   const text = 'The same text, compressed. '.repeat(2000);

@@ -440,6 +440,12 @@ async function followRedirects(
       signal,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
+      // Never pause undici's parser for backpressure: undici 7 (the line for Node 20) crashes the
+      // whole process with an uncatchable `assert(!this.paused)` when a server closes the connection
+      // while the parser is paused (nodejs/undici#5360, fixed only in undici 8, which needs Node 22).
+      // A body is at most maxBytes (beyond, the fetch stops as too-big), and it is written to disk
+      // as fast as it arrives, so what waits in memory stays small in practice.
+      highWaterMark: Math.max(options.maxBytes, 64 * 1024),
     });
     progress.phase = 'body';
     const fetchedAt = new Date().toISOString();

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: everything lives in the compiled CLI entry.
-import { main } from '../dist/src/cli/main.js';
+// Thin launcher: everything lives in the bundled CLI entry (dist/cli/, built by `npm run build`).
+import { main } from '../dist/cli/cli.js';
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,9 +1,7 @@
-// The program's own version, read once from package.json (two levels up from dist/src/).
-import { readFileSync } from 'node:fs';
+// The program's own version, read once from its package.json.
+import { packageVersion } from './util/package-root.js';
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const VERSION: string = packageVersion();
 
 export const HOMEPAGE = 'https://github.com/leakmirror/leakmirror';
 

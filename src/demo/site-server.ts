@@ -17,10 +17,10 @@ import { statSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, resolve, sep } from 'node:path';
 
 import { UsageError } from '../errors.js';
+import { packageRoot } from '../util/package-root.js';
 
 export interface SiteServerOptions {
   /** Directory holding one subdirectory per revision, e.g. mirror/sample-site. */
@@ -50,10 +50,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 const BASE_DATE_MS = Date.UTC(2012, 11, 1); // 1 December 2012, 00:00 UTC
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Absolute path of the bundled sample site, mirror/sample-site, resolved from this module's location. */
+/** Absolute path of the bundled sample site, mirror/sample-site in leakmirror's package. */
 export function defaultSampleSiteRoot(): string {
-  // This file compiles to dist/src/demo/site-server.js: the repository root is three levels up.
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'mirror', 'sample-site');
+  return resolve(packageRoot(), 'mirror', 'sample-site');
 }
 
 export function contentTypeFor(path: string): string {

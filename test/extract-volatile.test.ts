@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { extract } from '../src/extract/index.js';
+import { extract, withVolatileFiltered } from '../src/extract/index.js';
 import { applyVolatileText, dropLines, maskVolatileMarkup, RELATIVE_DATE, replaceRelativeDates, stableSha256 } from '../src/extract/volatile.js';
 
 const R = RELATIVE_DATE;
@@ -131,6 +131,15 @@ describe('extract() applies the text filters to every kind', () => {
     const extraction = await extract({ bytes: bytes('Status: updated 2 days ago\nGenerated at 10:00\nok\n'), contentType: 'text/plain', url: 'https://example.org/a.txt', volatile: { dropLines: ['^Generated at'] } });
     assert.equal(extraction.text, `Status: updated ${R}\nok\n`);
   });
+  it('withVolatileFiltered (for extractions made elsewhere, like the PDF pool) is idempotent and leaves other statuses alone', () => {
+    const pdf = { kind: 'pdf' as const, status: 'text' as const, text: '--- page 1 ---\nPrinted 2026-12-03\nUpdated 3 hours ago\n', extractor: 'x', mediaType: 'application/pdf' };
+    const once = withVolatileFiltered(pdf, { dropLines: ['^Printed '] });
+    assert.equal(once.text, `--- page 1 ---\nUpdated ${R}\n`);
+    assert.equal(withVolatileFiltered(once, { dropLines: ['^Printed '] }), once, 'unchanged: the same object');
+    const scanned = { ...pdf, status: 'needs-ocr' as const, text: '' };
+    assert.equal(withVolatileFiltered(scanned, undefined), scanned);
+  });
+
   it('relativeDates: false', async () => {
     const extraction = await extract({ bytes: bytes('<p>5 minutes ago</p>'), contentType: 'text/html', url: 'https://example.org/', volatile: { relativeDates: false } });
     assert.equal(extraction.text, '5 minutes ago\n');

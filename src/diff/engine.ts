@@ -1,6 +1,6 @@
 // The diff engine: two normalized texts in, hunks and statistics out. Pure; no I/O.
 
-import type { DiffHunk, DiffMode, DiffOptions, DiffPart, DiffResult, DiffStats, HunkLine } from './types.js';
+import type { DiffHunk, DiffMode, DiffOptions, DiffPart, DiffResult, DiffStats, HunkLine, LineBlock } from './types.js';
 import { countChars, refineParts } from './chars.js';
 import { comparableLine, compileIgnoreRules, joinComparable, type CompiledIgnoreRules } from './ignore.js';
 import { diffSequences, internAll, type WorkBudget } from './line-diff.js';
@@ -157,11 +157,38 @@ function lastAtOrBefore<T extends { idx: number }>(sorted: readonly T[], idx: nu
 }
 
 /** A maximal run of changed lines: old [a0, a1) replaced by new [b0, b1). */
-interface Block {
-  a0: number;
-  a1: number;
-  b0: number;
-  b1: number;
+type Block = LineBlock;
+
+/**
+ * Blocks given by the caller (DiffOptions.lineBlocks), if they are a correct line diff of these
+ * texts: in order, inside both sides, and every line outside them equal on both sides. Adjacent
+ * blocks are merged and empty ones dropped. Undefined when they are not (then the engine diffs).
+ */
+export function checkedLineBlocks(given: readonly LineBlock[], keysA: readonly string[], keysB: readonly string[]): Block[] | undefined {
+  const n = keysA.length;
+  const m = keysB.length;
+  const blocks: Block[] = [];
+  let i = 0;
+  let j = 0;
+  for (const block of given) {
+    const { a0, a1, b0, b1 } = block;
+    if (![a0, a1, b0, b1].every(Number.isSafeInteger)) return undefined;
+    if (a0 < i || b0 < j || a1 < a0 || b1 < b0 || a1 > n || b1 > m || a0 - i !== b0 - j) return undefined;
+    for (; i < a0; i++, j++) if (keysA[i] !== keysB[j]) return undefined;
+    if (a0 === a1 && b0 === b1) continue;
+    const previous = blocks[blocks.length - 1];
+    if (previous !== undefined && previous.a1 === a0 && previous.b1 === b0) {
+      previous.a1 = a1;
+      previous.b1 = b1;
+    } else {
+      blocks.push({ a0, a1, b0, b1 });
+    }
+    i = a1;
+    j = b1;
+  }
+  if (n - i !== m - j) return undefined;
+  for (; i < n; i++, j++) if (keysA[i] !== keysB[j]) return undefined;
+  return blocks;
 }
 
 function emptyStats(): DiffStats {
@@ -249,15 +276,20 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
     keysB = ruleKeys(newSide, rules);
     if (sameComparable(keysA, keysB, rules)) return noChange(mode, oldText, newText, ignored);
   }
-  const { ids, idCount } = internAll([keysA, keysB]);
-  const seq = diffSequences(ids[0] as Int32Array, ids[1] as Int32Array, idCount);
-  let degraded = seq.degraded;
-
   // Changed blocks; under ignore rules, a block whose sides compare equal is set aside ("soft": its
   // old lines are shown as context) and only the others are changes.
-  const blocks: Block[] = [];
+  let blocks: Block[] = [];
   const soft: Block[] = [];
-  {
+  let degraded = false;
+  let matchA: Int32Array | undefined;
+  const given = rules === undefined && options.lineBlocks !== undefined ? checkedLineBlocks(options.lineBlocks, keysA, keysB) : undefined;
+  if (given !== undefined) {
+    blocks = given;
+  } else {
+    const { ids, idCount } = internAll([keysA, keysB]);
+    const seq = diffSequences(ids[0] as Int32Array, ids[1] as Int32Array, idCount);
+    degraded = seq.degraded;
+    matchA = seq.matchA;
     let i = 0;
     let j = 0;
     while (i < n || j < m) {
@@ -293,8 +325,8 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
   /** The new-side line where old line `i` is (or would be): exact for matched lines. */
   const softIndex = soft.map((s) => ({ idx: s.a0, s }));
   const newIndexOf = (i: number): number => {
-    if (i >= n) return m;
-    const j = seq.matchA[i] as number;
+    if (i >= n || matchA === undefined) return m;
+    const j = matchA[i] as number;
     if (j >= 0) return j;
     const blk = lastAtOrBefore(softIndex, i)?.s;
     if (blk !== undefined && i < blk.a1) return blk.b0 + Math.min(i - blk.a0, blk.b1 - blk.b0);
@@ -312,6 +344,9 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
 
   const stats = emptyStats();
   const hunks: DiffHunk[] = [];
+  // Words never span lines, so without ignore rules the new text's word count is the old one's minus
+  // the changed blocks' old lines plus their new lines: one scan of a long text instead of two.
+  let newWordsDelta = 0;
 
   let g = 0;
   while (g < blocks.length) {
@@ -367,11 +402,14 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
 
       const removedText = joinOld(blk.a0, blk.a1);
       const addedText = joinNew(blk.b0, blk.b1);
+      const blockWordsRemoved = countWords(removedText);
+      const blockWordsAdded = countWords(addedText);
+      newWordsDelta += blockWordsAdded - blockWordsRemoved;
       if (mode === 'line') {
         for (let i = blk.a0; i < blk.a1; i++) push('removed', oldLineText(i));
         for (let j = blk.b0; j < blk.b1; j++) push('added', newLineText(j));
-        stats.wordsRemoved += countWords(removedText);
-        stats.wordsAdded += countWords(addedText);
+        stats.wordsRemoved += blockWordsRemoved;
+        stats.wordsAdded += blockWordsAdded;
         stats.charsRemoved += countChars(removedText);
         stats.charsAdded += countChars(addedText);
       } else {
@@ -411,7 +449,7 @@ export function diffTexts(oldText: string, newText: string, options: DiffOptions
   stats.added = mode === 'word' ? stats.wordsAdded : mode === 'char' ? stats.charsAdded : stats.linesAdded;
   stats.removed = mode === 'word' ? stats.wordsRemoved : mode === 'char' ? stats.charsRemoved : stats.linesRemoved;
   stats.oldWords = countWords(oldText);
-  stats.newWords = countWords(newText);
+  stats.newWords = rules === undefined ? stats.oldWords + newWordsDelta : countWords(newText);
   stats.share = shareOf(stats);
   const result: DiffResult = { mode, hunks, stats, degraded };
   if (ignored !== undefined) result.ignored = ignored;

@@ -12,6 +12,20 @@ export interface DiffOptions {
   context?: number | undefined;
   /** Differences that do not count (whitespace, case, patterns); see ignore.ts. */
   ignore?: IgnoreRules | undefined;
+  /**
+   * The changed line blocks, when something faster already knows them (git's own diff of two stored
+   * texts). Used only without ignore rules, and only after checking that every line between the
+   * blocks is equal on both sides; otherwise the engine diffs the lines itself.
+   */
+  lineBlocks?: readonly LineBlock[] | undefined;
+}
+
+/** A run of changed lines: old lines [a0, a1) replaced by new lines [b0, b1), 0-based. */
+export interface LineBlock {
+  a0: number;
+  a1: number;
+  b0: number;
+  b1: number;
 }
 
 /** One line of a hunk, as a unified diff shows it. */

@@ -30,8 +30,25 @@ if (pdftotextVersion.error !== undefined) {
 }
 const loadBefore = os.loadavg();
 
+/**
+ * CPU time (user + system, ms) of the children this process has waited for, from /proc (Linux):
+ * pdftotext's CPU, which unlike wall time hardly depends on what else the machine is running.
+ */
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+function childrenCpuMs(): number {
+  // Fields after the command name (which may hold spaces): cutime and cstime are fields 16 and 17.
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicks;
+}
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 // pdftotext: one process per file, one after the other (what a shell loop does).
 const popplerMs = new Map<string, number>();
+const popplerCpuStart = childrenCpuMs();
 const popplerStart = performance.now();
 for (const { file } of files) {
   const start = performance.now();
@@ -43,6 +60,7 @@ for (const { file } of files) {
   popplerMs.set(file, performance.now() - start);
 }
 const popplerTotal = performance.now() - popplerStart;
+const popplerCpu = childrenCpuMs() - popplerCpuStart;
 
 // leakmirror: the pool with 2 workers, both started and warm before the clock (as in a sync run past
 // its first PDFs): one small PDF each, submitted together.
@@ -50,6 +68,7 @@ const extractor = createExtractor({ workers: 2 });
 const warmUp = [...files].sort((a, b) => a.bytes.byteLength - b.bytes.byteLength).find(({ bytes }) => bytes.byteLength > 0)?.bytes ?? new Uint8Array();
 await Promise.allSettled([0, 1].map(() => extractor.extract({ bytes: warmUp, url: 'warm-up', contentType: 'application/pdf' })));
 const oursMs = new Map<string, { ms: number; status: string }>();
+const oursCpuStart = ownCpuMs(); // all threads of this process: the workers, and the main thread's share
 const oursStart = performance.now();
 await Promise.all(files.map(async ({ file, bytes }) => {
   const start = performance.now();
@@ -62,6 +81,7 @@ await Promise.all(files.map(async ({ file, bytes }) => {
   oursMs.set(file, { ms: performance.now() - start, status });
 }));
 const oursTotal = performance.now() - oursStart;
+const oursCpu = ownCpuMs() - oursCpuStart;
 await extractor.close();
 
 // Where the time goes: each PDF alone, one after the other, on one warm worker (no queue, no other
@@ -91,6 +111,7 @@ for (const row of rows) console.log(`| ${row.file} | ${(row.bytes / 1024).toFixe
 const ratio = oursTotal / popplerTotal;
 const loadAfter = os.loadavg();
 console.log(`\nwall clock: leakmirror (2 workers) ${Math.round(oursTotal)} ms, pdftotext (sequential) ${Math.round(popplerTotal)} ms, ratio ${ratio.toFixed(2)}`);
+console.log(`CPU time: leakmirror (all threads) ${Math.round(oursCpu)} ms, pdftotext (its processes) ${Math.round(popplerCpu)} ms, ratio ${(oursCpu / popplerCpu).toFixed(2)}`);
 console.log(`one PDF at a time on 1 worker: ${Math.round(aloneTotal)} ms in all (${(aloneTotal / popplerTotal).toFixed(2)}x pdftotext's sequential time)`);
 console.log(`load average (1 min) before ${loadBefore[0]?.toFixed(2)}, after ${loadAfter[0]?.toFixed(2)}`);
 
@@ -106,6 +127,7 @@ writeFileSync(out, `${JSON.stringify({
   workers: 2,
   loadAverage1m: { before: loadBefore[0], after: loadAfter[0] },
   totals: { leakmirrorMs: Math.round(oursTotal), pdftotextMs: Math.round(popplerTotal), ratio: Number(ratio.toFixed(3)), leakmirrorAloneMs: Math.round(aloneTotal) },
+  cpu: { leakmirrorMs: Math.round(oursCpu), pdftotextMs: Math.round(popplerCpu), ratio: Number((oursCpu / popplerCpu).toFixed(3)) },
   files: rows,
 }, null, 2)}\n`);
 console.log(`written ${path.relative(root, out)}`);

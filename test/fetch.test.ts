@@ -168,6 +168,38 @@ describe('fetcher: bodies', () => {
     }
   });
 
+  it('keeps a body of at most inMemoryUpTo bytes in memory (no file), and streams a larger one to a file', T, async () => {
+    const small = Buffer.from('a small page');
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const srv = await server((req, res) => {
+      if (req.url === '/small') return send(res, 200, small, { 'content-type': 'text/plain', etag: '"s"' });
+      // Chunked: no length announced; it outgrows the limit part-way.
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      for (let i = 0; i < 8; i++) res.write(chunk);
+      res.end();
+    });
+    const { fetcher: f, tempDir } = fetcher();
+    const inMemory = await f.fetch({ url: `${srv.url}/small`, inMemoryUpTo: 1024 });
+    assert.equal(inMemory.kind, 'bytes');
+    if (inMemory.kind !== 'bytes') return;
+    assert.ok(inMemory.bytes.equals(small));
+    assert.equal(inMemory.size, small.length);
+    assert.equal(inMemory.sha256, sha256(small));
+    assert.equal(inMemory.validators.etag, '"s"');
+    assert.equal(inMemory.contentType, 'text/plain');
+    assert.deepEqual(await leftovers(tempDir), []);
+
+    const large = await f.fetch({ url: `${srv.url}/large`, inMemoryUpTo: 100 * 1024 });
+    assert.equal(large.kind, 'body');
+    if (large.kind !== 'body') return;
+    const expected = Buffer.concat(new Array<Buffer>(8).fill(chunk));
+    assert.equal(large.size, expected.length);
+    assert.equal(large.sha256, sha256(expected));
+    assert.ok((await readFile(large.filePath)).equals(expected));
+    // Without the option, a small body is in a file as before.
+    assert.equal((await f.fetch({ url: `${srv.url}/small` })).kind, 'body');
+  });
+
   const text = 'The same text, compressed. '.repeat(2000);
   const encodings: Array<[string, string, Buffer]> = [
     ['gzip', 'gzip', zlib.gzipSync(text)],

@@ -13,7 +13,7 @@ import type { Extraction } from '../extract/types.js';
 import { createFetcher } from '../fetch/fetcher.js';
 import { HostScheduler } from '../fetch/host-scheduler.js';
 import { mapPool } from '../util/map-pool.js';
-import type { FetchedBody, Fetcher, LookupFunction } from '../fetch/types.js';
+import type { FetchedBody, FetchedBytes, Fetcher, LookupFunction } from '../fetch/types.js';
 import { discoverDocuments, type Politely, type RequestFor } from '../sources/discover.js';
 import type { SourceKind } from '../sources/kinds.js';
 import { canonicalUrl } from '../sources/url.js';
@@ -425,7 +425,8 @@ async function processDocument(doc: PlannedDocument, context: ProcessContext): P
   let fetched;
   try {
     const validators = previous?.status === 'active' && previous.extraction !== 'failed' ? { etag: previous.etag ?? undefined, lastModified: previous.lastModified ?? undefined } : undefined;
-    fetched = await context.politely(doc.source, doc.url, () => context.fetcher.fetch({ ...context.requestFor(doc.source, doc.url), validators }));
+    // Small bodies stay in memory: an unchanged one costs no file at all, a new one is written once, in place.
+    fetched = await context.politely(doc.source, doc.url, () => context.fetcher.fetch({ ...context.requestFor(doc.source, doc.url), validators, inMemoryUpTo: IN_MEMORY_RAW_MAX }));
   } catch (error) {
     if (error instanceof DocumentError) return { ...base, status: 'failed', error: error.message, errorClass: error.failure };
     throw error;
@@ -436,16 +437,18 @@ async function processDocument(doc: PlannedDocument, context: ProcessContext): P
     if (previous?.status === 'removed') return { ...base, status: 'unchanged', title: previous.title ?? undefined };
     return { ...base, status: 'failed', error: `the server answered ${fetched.httpStatus} (not found)`, errorClass: `http-${fetched.httpStatus}` };
   }
+  if (fetched.kind === 'bytes') return recordBody(doc, fetched, context, base);
+  const inFile = fetched;
   try {
-    return await recordBody(doc, fetched, context, base);
+    return await recordBody(doc, inFile, context, base);
   } finally {
-    await rm(fetched.filePath, { force: true });
+    await rm(inFile.filePath, { force: true });
   }
 }
 
 async function recordBody(
   doc: PlannedDocument,
-  fetched: FetchedBody,
+  fetched: FetchedBody | FetchedBytes,
   context: ProcessContext,
   base: Pick<DocumentReport, 'id' | 'url' | 'source'>,
 ): Promise<DocumentReport> {
@@ -538,8 +541,8 @@ async function recordBody(
   const commit = await context.store.record({
     meta,
     text: text === previousText ? undefined : text,
-    rawTempFile: context.rawCopies ? fetched.filePath : undefined,
-    rawBytes,
+    rawTempFile: context.rawCopies && fetched.kind === 'body' ? fetched.filePath : undefined,
+    rawBytes: context.rawCopies ? rawBytes : undefined,
     previousRaw: previous?.raw,
     changeType,
     subject: commitSubject(verb, title),
@@ -565,10 +568,10 @@ async function recordBody(
  */
 async function extractFetched(
   doc: PlannedDocument,
-  fetched: FetchedBody,
+  fetched: FetchedBody | FetchedBytes,
   context: ProcessContext,
 ): Promise<{ extraction?: Extraction | undefined; failure?: DocumentError | undefined; rawBytes?: Uint8Array | undefined }> {
-  const bytes = await readFile(fetched.filePath);
+  const bytes = fetched.kind === 'bytes' ? fetched.bytes : await readFile(fetched.filePath);
   const rawBytes = bytes.byteLength <= IN_MEMORY_RAW_MAX ? bytes : undefined;
   try {
     return { extraction: await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, ...extractOptionsFor(doc.source) }), rawBytes };

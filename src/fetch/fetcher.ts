@@ -47,6 +47,7 @@ import {
 import { checkHeaders, safeCause, scrub, secretStrings } from './secrets.js';
 import type {
   FetchRequest,
+  FetchedBytes,
   FetchResult,
   Fetcher,
   FetcherOptions,
@@ -66,6 +67,8 @@ import {
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Bodies of redirects and errors are read up to this much (to keep the connection) then dropped. */
 const DISCARD_LIMIT = 64 * 1024;
+/** Bytes of a body that may wait in memory for the disk (see the request in followRedirects). */
+const BODY_BUFFER = 8 * 1024 * 1024;
 /** Tries of one robots.txt at most: it is retried once, not more. */
 const ROBOTS_TRIES = 2;
 
@@ -132,7 +135,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   let closing: Promise<void> | undefined;
 
   return {
-    fetch: (fetchRequest) => fetchWithRetries(context, fetchRequest),
+    // One implementation for both overloads: 'bytes' only comes back when inMemoryUpTo is given.
+    fetch: ((fetchRequest: FetchRequest) => fetchWithRetries(context, fetchRequest)) as Fetcher['fetch'],
     crawlDelayMs: (url) => {
       const origin = originOf(url);
       return origin === undefined ? undefined : context.robots.peek(origin)?.rules?.crawlDelayMs();
@@ -184,7 +188,7 @@ function closedError(): FetchError {
 /** The Retry-After header of http-429/http-503 failures, kept beside the error. */
 const retryAfterHeaders = new WeakMap<FetchError, string>();
 
-async function fetchWithRetries(context: Context, fetchRequest: FetchRequest): Promise<FetchResult> {
+async function fetchWithRetries(context: Context, fetchRequest: FetchRequest): Promise<FetchResult | FetchedBytes> {
   if (context.lifetime.aborted) throw closedError();
   const first = parseFetchUrl(fetchRequest.url);
   const secretHeaders = checkHeaders(fetchRequest.headers, `headers for ${redactUrl(first)}`);
@@ -297,11 +301,11 @@ function userInfoOf(url: URL): string[] {
   return values.filter((value) => value !== '');
 }
 
-function scrubResult(result: FetchResult, secrets: readonly string[]): FetchResult {
+function scrubResult(result: FetchResult | FetchedBytes, secrets: readonly string[]): FetchResult | FetchedBytes {
   if (secrets.length === 0) return result;
   const clean = (text: string): string => scrub(text, secrets);
   const scrubbed = { ...result, url: clean(result.url), finalUrl: clean(result.finalUrl), redirects: result.redirects.map(clean) };
-  if (scrubbed.kind !== 'body') return scrubbed;
+  if (scrubbed.kind !== 'body' && scrubbed.kind !== 'bytes') return scrubbed;
   return {
     ...scrubbed,
     contentType: scrubbed.contentType === undefined ? undefined : clean(scrubbed.contentType),
@@ -392,7 +396,7 @@ function fetchOnce(
   first: URL,
   secretHeaders: Record<string, string>,
   secrets: readonly string[],
-): Promise<FetchResult> {
+): Promise<FetchResult | FetchedBytes> {
   const progress: Progress = { url: redactUrl(first), phase: 'connect', timedOut: false };
   return underDeadline(context, progress, secrets, (deadline) =>
     followRedirects(context, fetchRequest, first, secretHeaders, progress, deadline),
@@ -406,7 +410,7 @@ async function followRedirects(
   secretHeaders: Record<string, string>,
   progress: Progress,
   deadline: Deadline,
-): Promise<FetchResult> {
+): Promise<FetchResult | FetchedBytes> {
   const { options } = context;
   const signal = deadline.signal;
   const asked = redactUrl(first);
@@ -440,12 +444,12 @@ async function followRedirects(
       signal,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      // Never pause undici's parser for backpressure: undici 7 (the line for Node 20) crashes the
-      // whole process with an uncatchable `assert(!this.paused)` when a server closes the connection
-      // while the parser is paused (nodejs/undici#5360, fixed only in undici 8, which needs Node 22).
-      // A body is at most maxBytes (beyond, the fetch stops as too-big), and it is written to disk
-      // as fast as it arrives, so what waits in memory stays small in practice.
-      highWaterMark: Math.max(options.maxBytes, 64 * 1024),
+      // Room for the body to run ahead of the disk writes without pausing undici's parser: undici 7
+      // (the line for Node 20) crashes the whole process with an uncatchable `assert(!this.paused)`
+      // when a server closes the connection while the parser is paused for backpressure
+      // (nodejs/undici#5360, fixed only in undici 8, which needs Node 22). It pauses only when
+      // BODY_BUFFER bytes wait unwritten, which bounds the memory a fast or hostile server can take.
+      highWaterMark: BODY_BUFFER,
     });
     progress.phase = 'body';
     const fetchedAt = new Date().toISOString();
@@ -495,15 +499,16 @@ async function followRedirects(
       throw statusError(status, progress.url, response.headers);
     }
 
-    const saved = await saveBody(response, options, progress, signal);
-    return {
-      kind: 'body',
+    const saved = await saveBody(response, options, progress, signal, fetchRequest.inMemoryUpTo ?? 0);
+    const described = {
       ...base,
-      ...saved,
       contentType: headerValue(response.headers, 'content-type'),
       dispositionName: dispositionFilename(headerValue(response.headers, 'content-disposition')),
       validators: responseValidators(response.headers),
     };
+    return saved.bytes !== undefined
+      ? { kind: 'bytes', ...described, bytes: saved.bytes, size: saved.size, sha256: saved.sha256 }
+      : { kind: 'body', ...described, filePath: saved.filePath, size: saved.size, sha256: saved.sha256 };
   }
 }
 
@@ -721,17 +726,18 @@ async function pumpBody(
   }
 }
 
-interface SavedBody {
-  filePath: string;
-  size: number;
-  sha256: string;
-}
+type SavedBody = { filePath: string; bytes?: undefined; size: number; sha256: string } | { bytes: Buffer; size: number; sha256: string };
 
+/**
+ * The body, hashed as it arrives: in memory while it is at most `inMemoryUpTo` bytes (then no file
+ * is ever made), else streamed to a temporary file (what was held so far is written first).
+ */
 async function saveBody(
   response: Dispatcher.ResponseData,
   options: FetcherOptions,
   progress: Progress,
   signal: AbortSignal,
+  inMemoryUpTo: number,
 ): Promise<SavedBody> {
   const declared = Number(headerValue(response.headers, 'content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > options.maxBytes) {
@@ -740,13 +746,40 @@ async function saveBody(
   }
 
   const filePath = path.resolve(options.tempDir, `fetch-${randomBytes(12).toString('hex')}.part`);
-  let fileHandle: FileHandle;
-  try {
-    await mkdir(options.tempDir, { recursive: true });
-    fileHandle = await open(filePath, 'wx');
-  } catch (error) {
-    dropBody(response.body);
-    throw new StoreError(`cannot create a temporary file in ${options.tempDir}: ${errorMessage(error)}`, { cause: error });
+  let fileHandle: FileHandle | undefined;
+  const openFile = async (): Promise<FileHandle> => {
+    try {
+      // The directory exists after the first body: no mkdir for every one.
+      return await open(filePath, 'wx').catch(async (error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        await mkdir(options.tempDir, { recursive: true });
+        return open(filePath, 'wx');
+      });
+    } catch (error) {
+      throw new StoreError(`cannot create a temporary file in ${options.tempDir}: ${errorMessage(error)}`, { cause: error });
+    }
+  };
+  const writeAll = async (handle: FileHandle, chunk: Buffer): Promise<void> => {
+    try {
+      for (let offset = 0; offset < chunk.length; ) {
+        offset += (await handle.write(chunk, offset)).bytesWritten;
+      }
+    } catch (error) {
+      throw new StoreError(`cannot write a temporary file in ${options.tempDir}: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+  };
+
+  // In memory unless the declared length already says it is too large for that.
+  let held: Buffer[] | undefined = inMemoryUpTo > 0 && !(Number.isFinite(declared) && declared > inMemoryUpTo) ? [] : undefined;
+  if (held === undefined) {
+    try {
+      fileHandle = await openFile();
+    } catch (error) {
+      dropBody(response.body);
+      throw error;
+    }
   }
 
   const hash = createHash('sha256');
@@ -757,24 +790,30 @@ async function saveBody(
     size += chunk.length;
     if (size > options.maxBytes) throw tooBig(progress, options, 'the body is larger');
     hash.update(chunk);
-    try {
-      for (let offset = 0; offset < chunk.length; ) {
-        offset += (await fileHandle.write(chunk, offset)).bytesWritten;
+    if (held !== undefined) {
+      if (size <= inMemoryUpTo) {
+        held.push(chunk);
+        return;
       }
-    } catch (error) {
-      throw new StoreError(`cannot write a temporary file in ${options.tempDir}: ${errorMessage(error)}`, {
-        cause: error,
-      });
+      // Larger than announced (or than nothing announced): to a file after all.
+      const earlier = held;
+      held = undefined;
+      fileHandle = await openFile();
+      for (const part of earlier) await writeAll(fileHandle, part);
     }
+    await writeAll(fileHandle as FileHandle, chunk);
   }
   try {
     await pumpBody(response, progress, signal, store);
-    await fileHandle.close();
+    await fileHandle?.close();
   } catch (error) {
-    await fileHandle.close().catch(() => undefined);
-    await rm(filePath, { force: true });
+    if (fileHandle !== undefined) {
+      await fileHandle.close().catch(() => undefined);
+      await rm(filePath, { force: true });
+    }
     throw error;
   }
+  if (held !== undefined) return { bytes: held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held, size), size, sha256: hash.digest('hex') };
   return { filePath, size, sha256: hash.digest('hex') };
 }
 

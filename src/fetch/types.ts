@@ -51,6 +51,11 @@ export interface FetchRequest {
   ignoreRobots?: boolean | undefined;
   /** Follow redirects to other sites (another registrable domain, or https -> http on another host); refused by default with `blocked-redirect`. */
   allowCrossSiteRedirects?: boolean | undefined;
+  /**
+   * A 200 body of at most this many bytes comes back in memory (`kind: 'bytes'`) and is never
+   * written to disk; larger ones are streamed to a temporary file as usual. Default 0: always a file.
+   */
+  inMemoryUpTo?: number | undefined;
 }
 
 /** What robots.txt said about the origin of the requested URL (see robots.ts for the choices). */
@@ -94,6 +99,12 @@ export interface FetchedBody extends FetchResultBase {
   validators: Validators;
 }
 
+/** 200 with a body of at most FetchRequest.inMemoryUpTo bytes: the body in memory, no file. */
+export interface FetchedBytes extends Omit<FetchedBody, 'kind' | 'filePath'> {
+  kind: 'bytes';
+  bytes: Buffer;
+}
+
 /** 304 after a conditional request: nothing downloaded. */
 export interface NotModified extends FetchResultBase {
   kind: 'not-modified';
@@ -108,6 +119,7 @@ export type FetchResult = FetchedBody | NotModified | Gone;
 
 export interface Fetcher {
   /** Fetch one document; throws FetchError (classified) on failure, UsageError for invalid headers. */
+  fetch(request: FetchRequest & { inMemoryUpTo: number }): Promise<FetchResult | FetchedBytes>;
   fetch(request: FetchRequest): Promise<FetchResult>;
   /** Crawl-delay (ms) the robots.txt of the URL's origin asks of leakmirror, once that file has been read. */
   crawlDelayMs?(url: string): number | undefined;

@@ -23,11 +23,15 @@ export interface VersionToRecord {
   meta: DocumentMeta;
   /** New normalized text; undefined keeps the text file as it is. */
   text: string | undefined;
-  /** Temporary file holding the raw bytes to store at meta.raw; undefined keeps the raw file. */
+  /**
+   * Temporary file holding the raw bytes to store at meta.raw (moved into place); undefined (and
+   * no rawBytes) keeps the raw file as it is.
+   */
   rawTempFile: string | undefined;
   /**
-   * The raw bytes, when the caller already holds them: committed from memory when they are small
-   * and as long as the file (a larger or a detached buffer is ignored: the file is streamed).
+   * The raw bytes, when the caller holds them. Without rawTempFile they are the raw file's new
+   * content (written in place). With it, they spare reading the file back: committed from memory
+   * when they are small and as long as the file (else the file is streamed, e.g. a detached buffer).
    */
   rawBytes?: Uint8Array | undefined;
   /** The raw path of the previous version, deleted when the new one lives elsewhere. */
@@ -172,7 +176,11 @@ export class DocumentStore {
         await this.writeAtomic(meta.text, version.text);
         changes.push({ path: meta.text, data: version.text });
       }
-      if (version.rawTempFile !== undefined && meta.raw !== null) {
+      if (version.rawTempFile === undefined && version.rawBytes !== undefined && meta.raw !== null) {
+        if (version.rawBytes.byteLength !== meta.size) throw new StoreError(`the raw bytes of ${meta.id} are ${version.rawBytes.byteLength} bytes, not the ${meta.size} its metadata says`);
+        await this.writeAtomic(meta.raw, version.rawBytes);
+        changes.push({ path: meta.raw, data: contents ? version.rawBytes : '' });
+      } else if (version.rawTempFile !== undefined && meta.raw !== null) {
         const rawFile = join(this.mirrorDir, meta.raw);
         await this.moveIntoPlace(version.rawTempFile, rawFile);
         const bytes = version.rawBytes;
@@ -207,7 +215,7 @@ export class DocumentStore {
    * writeFileAtomic without a mkdir per call: directories are created only when a write or rename
    * finds one missing (a mirror has a few directories and thousands of files).
    */
-  private async writeAtomic(relativePath: string, data: string): Promise<void> {
+  private async writeAtomic(relativePath: string, data: string | Uint8Array): Promise<void> {
     const path = join(this.mirrorDir, relativePath);
     const temp = join(this.tempDir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {

@@ -78,6 +78,7 @@ export async function runDiff(cli: Cli, output: Output, id: string, flags: DiffF
   let oldText: string;
   let newText: string;
   let meta: Awaited<ReturnType<typeof history.findDocument>>;
+  let lineBlocks: Awaited<ReturnType<typeof history.changedLines>>;
   let from: Awaited<ReturnType<typeof history.documentVersions>>[number];
   let to: typeof from;
   try {
@@ -86,13 +87,19 @@ export async function runDiff(cli: Cli, output: Output, id: string, flags: DiffF
     const defaults = history.defaultDiffPair(versions);
     from = flags.from === undefined ? defaults.from : history.resolveRevision(versions, flags.from);
     to = flags.to === undefined ? defaults.to : history.resolveRevision(versions, flags.to);
-    const texts = await history.textsAt(mirror.repo, id, from.commit === to.commit ? [from] : [from, to], reader);
+    // git's own line diff of the two stored texts runs beside the read of the texts; the engine
+    // then only refines inside the changed lines (under ignore rules it compares lines itself).
+    const [texts, blocks] = await Promise.all([
+      history.textsAt(mirror.repo, id, from.commit === to.commit ? [from] : [from, to], reader),
+      rules === undefined && from.commit !== to.commit ? history.changedLines(mirror.repo, id, from, to) : undefined,
+    ]);
     oldText = texts[0] ?? '';
     newText = texts[texts.length - 1] ?? '';
+    lineBlocks = blocks;
   } finally {
     reader.close();
   }
-  const result = engine.diffTexts(oldText, newText, { mode: flags.mode, context: flags.context, ignore: rules });
+  const result = engine.diffTexts(oldText, newText, { mode: flags.mode, context: flags.context, ignore: rules, lineBlocks });
   const differs = result.hunks.length > 0;
   const labels = { id, from: from.commit, to: to.commit, fromDate: from.date, toDate: to.date };
 

@@ -15,7 +15,7 @@ function fixture(relativePath: string): Uint8Array {
 }
 
 /** A PDF the workers misbehave on, with `__testHooks.magicInputs` only (see pdf-worker.ts). */
-function magic(command: 'hang' | 'oom' | 'exit' | 'throw'): Uint8Array {
+function magic(command: 'hang' | 'oom' | 'exit' | 'throw' | 'builtins'): Uint8Array {
   return new Uint8Array(Buffer.from(`%PDF-1.7\n%leakmirror-test:${command}\n`, 'latin1'));
 }
 
@@ -205,6 +205,16 @@ describe('createExtractor: PDFs in worker threads', { timeout: 120_000 }, () => 
       assert.equal(events.filter((event) => event.type === 'retire' && event.reason === 'crash').length, 3);
       const bytes = fixture('nonlatin/multilang_en-ar-ru-zh-th-ja.pdf');
       assert.deepEqual(await extractor.extract({ bytes, url }), await extract({ bytes, url }));
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  it('the workers run pdf.js with the engine\'s own push and JSON.parse, after a PDF too (not core-js\'s)', { timeout: 30_000 }, async () => {
+    const { extractor } = observed({ workers: 1 });
+    try {
+      await extractor.extract({ bytes: fixture('multicolumn/tracemonkey_2col_14p.pdf'), url });
+      await assert.rejects(extractor.extract({ bytes: magic('builtins'), url }), /^Error: native push: true, native JSON.parse: true$/);
     } finally {
       await extractor.close();
     }

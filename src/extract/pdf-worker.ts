@@ -19,10 +19,12 @@ if (port === null) throw new Error('pdf-worker.js runs only as a worker thread o
 const options = workerData as WorkerData;
 
 // pdf-parse, pdf.js and pdf.js's own "worker" (run on this thread: pdf.js's fake worker imports
-// this very module on the first document) load once per worker, before the first document's clock starts.
-// (A module without type declarations: named through a variable, and only loaded.)
+// this very module on the first document) load once per worker, before the first document's clock
+// starts, and before the built-ins are put back (pdf.js named here as pdf.ts imports it, so that a
+// bundle evaluates its copy now, not on the first document).
+// (pdf.worker.mjs has no type declarations: named through a variable, and only loaded.)
 const pdfjsWorkerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
-await Promise.all([import('pdf-parse'), import(pdfjsWorkerModule)]);
+await Promise.all([import('pdf-parse'), import('pdfjs-dist/legacy/build/pdf.mjs'), import(pdfjsWorkerModule)]);
 Object.defineProperty(Array.prototype, 'push', { value: nativePush, writable: true, enumerable: false, configurable: true });
 Object.defineProperty(JSON, 'parse', { value: nativeJsonParse, writable: true, enumerable: false, configurable: true });
 
@@ -65,6 +67,10 @@ async function testOnlyMagic(bytes: Uint8Array): Promise<void> {
     case 'exit': // the thread ends without an error
       process.exit(7);
       break;
+    case 'builtins': { // which built-ins pdf.js's polyfills left in place (they should be the engine's)
+      const native = (value: unknown): boolean => typeof value === 'function' && /\{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(value));
+      throw new Error(`native push: ${native(Array.prototype.push)}, native JSON.parse: ${native(JSON.parse)}`);
+    }
     case 'throw': // an exception outside the extraction's promise chain; the job never settles
       setImmediate(() => {
         throw new Error('uncaught in the worker');

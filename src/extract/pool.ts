@@ -44,7 +44,7 @@ export interface ExtractorOptions {
   ocrCommand?: string | null;
   /**
    * TEST ONLY: never set by the program. `magicInputs` makes the workers obey PDFs that start with
-   * `%PDF-1.7\n%leakmirror-test:<hang|oom|exit|throw>` (see pdf-worker.ts); `onEvent` observes the pool.
+   * `%PDF-1.7\n%leakmirror-test:<hang|oom|exit|throw|builtins>` (see pdf-worker.ts); `onEvent` observes the pool.
    */
   __testHooks?: {
     magicInputs?: boolean;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { EXTRACTOR_VERSIONS } from '../src/extract/index.js';
+import { normalizeText } from '../src/extract/normalize.js';
 import { findTesseract, ocrLines, renderScale } from '../src/extract/ocr.js';
 import { extractPdf, pageMarker, pdfjsAssets } from '../src/extract/pdf.js';
 import { createExtractor, type PoolEvent } from '../src/extract/pool.js';
@@ -156,7 +157,10 @@ describe('OCR with the real tesseract', { skip: noTesseract }, () => {
       const score = bagF1(pages[index] ?? [], words(lines.join('\n')));
       assert.ok(score.recall >= 0.9, `page ${index + 1}: recall ${score.recall.toFixed(3)}`);
       assert.ok(score.precision >= 0.9, `page ${index + 1}: precision ${score.precision.toFixed(3)}`);
+      console.log(`generated scan, page ${index + 1}: word recall ${score.recall.toFixed(3)}, precision ${score.precision.toFixed(3)}`);
     });
+    // The pipeline's normalization keeps OCR'd pages under their markers, as for a text layer.
+    assert.equal([...normalizeText(extraction.text).matchAll(/^--- page \d+ ---$/gm)].length, 2);
     assert.match(extraction.extractor, new RegExp(`^${EXTRACTOR_VERSIONS.pdf.replace(/[.+]/g, '\\$&')}\\+tesseract@\\d+$`));
     assert.match(extraction.ocr?.engine ?? '', /^tesseract \d+\.\d+/);
     assert.equal(extraction.ocr?.language, 'eng');

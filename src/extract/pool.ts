@@ -35,7 +35,8 @@ export interface ExtractorOptions {
   maxOldGenerationSizeMb?: number;
   /**
    * OCR (sources with `ocr: true`, PDFs without text): tesseract's time limit per page; the page is
-   * left empty beyond it. Default 60,000. While a PDF is read by OCR, `timeoutMs` counts per page.
+   * left empty beyond it. Default 60,000. While a PDF is read by OCR the pool's clock restarts at
+   * each page, with `timeoutMs` + this for the page (rendering, then tesseract).
    */
   ocrPageTimeoutMs?: number;
   /** OCR: tesseract's languages (`-l`). Default `eng`. */

@@ -110,6 +110,7 @@ async function reextractOne(
     extraction: state,
     error: null,
     textSha256,
+    stableSha256: extraction.stableSha256 ?? meta.stableSha256 ?? null,
     extractor: extraction.extractor,
     pages: extraction.pages ?? meta.pages,
     runningHeaders: extraction.runningHeaders !== undefined && extraction.runningHeaders.length > 0 ? extraction.runningHeaders : null,

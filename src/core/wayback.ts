@@ -23,6 +23,7 @@ import type { DocumentMeta } from '../store/metadata.js';
 import { sha256Hex, type DocumentStore } from '../store/store.js';
 import type { SameBytesIndex } from './same-bytes.js';
 import type { DocumentReport } from './sync.js';
+import { extractOptionsFor } from './stages.js';
 import { extractionFields, onlyIgnoredChanges } from './versions.js';
 
 export interface WaybackDocument {
@@ -225,7 +226,7 @@ async function recordCapture(
   let extraction: Extraction | undefined;
   let failure: DocumentError | undefined;
   try {
-    extraction = await context.extractor.extract({ bytes, contentType, url: capture.original, select: source.select, remove: source.remove });
+    extraction = await context.extractor.extract({ bytes, contentType, url: capture.original, ...extractOptionsFor(source) });
   } catch (error) {
     if (!(error instanceof DocumentError)) throw error;
     failure = error;
@@ -251,6 +252,7 @@ async function recordCapture(
     contentType: contentType ?? null,
     mediaType,
     sha256: fetched.sha256,
+    stableSha256: extraction?.stableSha256 ?? null,
     size: fetched.size,
     textSha256,
     // The archive's validators say nothing about the original site.

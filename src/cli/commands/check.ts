@@ -23,6 +23,9 @@ export function register(program: Command, cli: Cli): void {
         if (doc.status !== 'noisy') continue;
         output.print(`${chalk.yellow('noisy')}  ${doc.id}`);
         for (const line of (doc.lines ?? []).slice(0, 5)) output.print(`  ${chalk.red(`- ${line.before}`)}\n  ${chalk.green(`+ ${line.after}`)}`);
+        if ((doc.suggestedDropLines ?? []).length > 0) {
+          output.print(`  suggested in leakmirror.yaml, under sources.${result.source} (drop these stamp lines from the text):\n    volatile:\n      dropLines: ${JSON.stringify(doc.suggestedDropLines)}`);
+        }
         if ((doc.suggestedPatterns ?? []).length > 0) output.print(`  suggested in leakmirror.yaml, under sources.${result.source}:\n    ignore:\n      patterns: ${JSON.stringify(doc.suggestedPatterns)}`);
       }
       output.print(`${result.documents.length} documents checked: ${result.noisy} noisy`);

@@ -44,11 +44,17 @@ export interface VersionToRecord {
   extraTrailers?: Record<string, string> | undefined;
 }
 
+/** sessionFor(): the repository signs its commits, so they are made with `git commit`. */
+class SignedCommits extends Error {}
+
 /** Raw bytes up to this size are committed from the caller's buffer; larger ones are streamed from the file. */
 export const IN_MEMORY_RAW_MAX = 4 * 1024 * 1024;
 
 export class DocumentStore {
   private queue: Promise<unknown> = Promise.resolve();
+  /** begin() was called: commits go through fast-import, started with the first of them. */
+  private fast = false;
+  private starting: Promise<FastImportSession> | undefined;
   private session: FastImportSession | undefined;
   /** Per document id: its last record's file writes and commit queueing (versions stay in order). */
   private readonly perDocument = new Map<string, Promise<unknown>>();
@@ -85,14 +91,34 @@ export class DocumentStore {
    * which fast-import cannot do: then each version is committed with `git commit`). Call end() after.
    */
   async begin(): Promise<void> {
-    if (await this.repo.signsCommits()) return;
-    this.session = await FastImportSession.start(this.mirrorDir, await this.repo.identities());
+    // fast-import (and the git calls it needs) starts with the first commit: a run that records
+    // nothing, the usual case, starts no git process for it.
+    this.fast = true;
+  }
+
+  /** The run's fast-import session, started once; undefined when commits are signed (`git commit`). */
+  private sessionFor(): Promise<FastImportSession | undefined> {
+    if (!this.fast) return Promise.resolve(undefined);
+    this.starting ??= (async () => {
+      if (await this.repo.signsCommits()) {
+        this.fast = false;
+        throw new SignedCommits();
+      }
+      this.session = await FastImportSession.start(this.mirrorDir, await this.repo.identities());
+      return this.session;
+    })();
+    return this.starting.catch((error: unknown) => {
+      if (error instanceof SignedCommits) return undefined;
+      throw error;
+    });
   }
 
   /** Finish the run's commits and bring git's index up to date with them. */
   async end(): Promise<void> {
     // Every record() in progress has queued its commit (or failed) before the session finishes.
     await Promise.allSettled([...this.perDocument.values()]);
+    await this.starting?.catch(() => undefined);
+    this.fast = false;
     await this.serialize(async () => {
       const session = this.session;
       this.session = undefined;
@@ -108,14 +134,18 @@ export class DocumentStore {
   /** Stop after a fatal error: commits since the last checkpoint are dropped; the next run redoes them. */
   async abort(): Promise<void> {
     this.aborted = true;
+    this.fast = false;
+    await this.starting?.catch(() => undefined);
     const session = this.session;
     this.session = undefined;
     await session?.abort();
   }
 
   /** Write the version's files and commit them; returns the commit id. */
-  record(version: VersionToRecord): Promise<string> {
-    if (this.session === undefined) return this.serialize(() => this.recordWithGit(version));
+  async record(version: VersionToRecord): Promise<string> {
+    if (this.aborted) throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
+    const session = this.session ?? (await this.sessionFor());
+    if (session === undefined) return this.serialize(() => this.recordWithGit(version));
     const id = version.meta.id;
     const before = this.perDocument.get(id) ?? Promise.resolve();
     const queued = before.then(

@@ -193,6 +193,24 @@ describe('OCR with the real tesseract', { skip: noTesseract }, () => {
   });
 });
 
+describe('OCR through the pool, with a fake tesseract', () => {
+  it('the clock restarts at each page: two pages of 1.5 s each pass a 1 s document limit', { timeout: 60_000 }, async () => {
+    const slow = fake('slow-reader', 'cat >/dev/null; sleep 1.5; echo "slow words"');
+    const events: PoolEvent[] = [];
+    const extractor = createExtractor({ workers: 1, timeoutMs: 1_000, ocrPageTimeoutMs: 10_000, ocrCommand: slow, __testHooks: { onEvent: (event) => events.push(event) } });
+    try {
+      const extraction = await extractor.extract({ bytes: scan, url, ocr: true });
+      assert.equal(extraction.status, 'text');
+      assert.equal(extraction.text, `${pageMarker(1)}\nslow words\n\n${pageMarker(2)}\nslow words\n`);
+      assert.equal(extraction.extractor, `${EXTRACTOR_VERSIONS.pdf}+tesseract@9`);
+      assert.deepEqual(events.flatMap((event) => (event.type === 'progress' ? [event.page] : [])), [1, 2]);
+      assert.equal(events.filter((event) => event.type === 'retire').length, 0, 'no worker was stopped');
+    } finally {
+      await extractor.close();
+    }
+  });
+});
+
 describe('OCR through the pool without tesseract', () => {
   it('ocrCommand null: needs-ocr; nonsense options are refused', async () => {
     const extractor = createExtractor({ workers: 1, ocrCommand: null });

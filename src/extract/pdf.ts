@@ -72,7 +72,7 @@ export async function extractPdf(bytes: Uint8Array, options: PdfOptions = {}): P
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = pdfjs.getDocument({
     // pdf.js detaches the buffer it is given: the caller's own bytes only when they are given away,
-    // else one copy. (A view of part of a larger buffer is copied by pdf.js itself, once.)
+    // else one copy. (Bytes given away that are a view of part of a buffer, pdf.js copies itself.)
     data: options.transfer === true ? bytes : new Uint8Array(bytes),
     ...pdfjsAssets(),
     cMapPacked: true,

@@ -264,6 +264,8 @@ async function measured(
 
 interface CliExtras {
   nodeArgs?: string[];
+  /** The launcher to run instead of BIN. */
+  script?: string;
   env?: Record<string, string>;
   /** Run under `prlimit --nofile=N:N` (the open-file limit raised). */
   nofile?: number;
@@ -276,7 +278,7 @@ function runLeakmirrorCli(context: Context, args: string[], extras: CliExtras = 
     cwd: REPO,
     scratchDir: context.scratch,
     env: { ...process.env, NO_COLOR: '1', ...extras.env },
-    nodeScript: { script: BIN, nodeArgs: extras.nodeArgs ?? [] },
+    nodeScript: { script: extras.script ?? BIN, nodeArgs: extras.nodeArgs ?? [] },
     ...(extras.nofile !== undefined ? { prefix: ['prlimit', `--nofile=${extras.nofile}:${extras.nofile}`, '--'] } : {}),
   });
 }
@@ -482,8 +484,13 @@ async function snapshotApp(dir: string): Promise<string> {
   if (existsSync(join(REPO, 'dist', 'cli'))) await cp(join(REPO, 'dist', 'cli'), join(dir, 'dist', 'cli'), { recursive: true });
   await cp(join(REPO, 'package.json'), join(dir, 'package.json'));
   await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  // The same program from the unbundled modules, for the profiled run: a profile of the bundle's
+  // chunks cannot be told apart by leakmirror source file (bench/profile.ts reads dist/src/ paths).
+  await writeFile(join(dir, 'bin', UNBUNDLED), "import { main } from '../dist/src/cli/main.js';\n\nprocess.exitCode = await main(process.argv.slice(2));\n");
   return join(dir, 'bin', 'leakmirror.js');
 }
+
+const UNBUNDLED = 'leakmirror-unbundled.js';
 
 /** Uncommitted changes under src/ when the benchmark started (dist/ is built from the work tree). */
 function uncommittedSources(): string[] {
@@ -588,6 +595,7 @@ async function main(): Promise<number> {
       const preload = pathToFileURL(join(REPO, 'dist', 'bench', 'profile-preload.js')).href;
       const run = await leakmirrorSync(context, mirrors.profile, ex('all', 'cold-profiled', all, none, 0), {
         nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', preload],
+        script: join(dirname(BIN), UNBUNDLED),
         env: { LEAKMIRROR_BENCH_USAGE: usageFile, LEAKMIRROR_BENCH_PROFILE_DIR: profileDir },
       });
       runs.push(run);

@@ -179,18 +179,26 @@ export class FastImportSession {
 
   private async send(part: Buffer): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
-    if (!this.child.stdin.write(part)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.child.stdin.off('drain', done);
-          this.child.stdin.off('close', done);
-          resolve();
-        };
-        this.child.stdin.on('drain', done);
-        this.child.stdin.on('close', done);
-      });
+    const stdin = this.child.stdin;
+    if (!stdin.write(part) && !stdin.destroyed) {
+      // Until git has read enough, or is gone (a pipe closed before we listen emits nothing more).
+      let done = (): void => undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          done = () => {
+            stdin.off('drain', done);
+            stdin.off('close', done);
+            resolve();
+          };
+          stdin.on('drain', done);
+          stdin.on('close', done);
+        }),
+        this.exited,
+      ]);
+      done();
     }
     if (this.failure !== undefined) throw this.failure;
+    if (stdin.destroyed) throw new StoreError('git fast-import stopped reading its input');
   }
 
   /** `data <size>` and exactly that many bytes of the file (its size when the handle was opened). */

@@ -48,6 +48,13 @@ describe('diffTexts with given line blocks', () => {
       assert.deepEqual(diffTexts(OLD, NEW, { mode, lineBlocks: [{ a0: 0, a1: 1, b0: 0, b1: 1 }] }), diffTexts(OLD, NEW, { mode }));
     });
   }
+  it('for a rewrite (most lines changed) the engine aligns the lines itself', () => {
+    const rewritten = splitLines(OLD).lines.reverse().join('\n') + '\n';
+    const n = splitLines(OLD).lines.length;
+    // A correct but coarse alignment: every line replaced. The engine's own finds the equal ones.
+    const everything: LineBlock[] = [{ a0: 0, a1: n, b0: 0, b1: n }];
+    assert.deepEqual(diffTexts(OLD, rewritten, { mode: 'line', lineBlocks: everything }), diffTexts(OLD, rewritten, { mode: 'line' }));
+  });
   it('under ignore rules the blocks are not used', () => {
     const ignore = { whitespace: false, case: true, patterns: [] };
     assert.deepEqual(diffTexts(OLD, NEW.replace('tail', 'TAIL'), { mode: 'word', ignore, lineBlocks: [] }), diffTexts(OLD, NEW.replace('tail', 'TAIL'), { mode: 'word', ignore }));

@@ -71,7 +71,14 @@ let fakes: string;
 function fake(name: string, body: string): string {
   const file = path.join(fakes, name);
   // Its own PATH for cat, touch and sleep: the test may run with a PATH that leaves tesseract out.
-  writeFileSync(file, `#!/bin/sh\nPATH=/usr/bin:/bin\nif [ "$1" = "--version" ]; then echo "tesseract 9.1.0"; exit 0; fi\n${body}\n`);
+  writeFileSync(file, [
+    '#!/bin/sh',
+    'PATH=/usr/bin:/bin',
+    'if [ "$1" = "--version" ]; then echo "tesseract 9.1.0"; exit 0; fi',
+    'if [ "$1" = "--list-langs" ]; then printf \'List of available languages in "/fake/tessdata/" (2):\\neng\\nosd\\n\'; exit 0; fi',
+    body,
+    '',
+  ].join('\n'));
   chmodSync(file, 0o755);
   return file;
 }
@@ -190,6 +197,24 @@ describe('OCR with the real tesseract', { skip: noTesseract }, () => {
     } finally {
       await extractor.close();
     }
+  });
+});
+
+describe('OCR languages', () => {
+  it('the languages tesseract has data for are known; a missing one is said once, and no page is read', async () => {
+    const reader = fake('reader', 'cat >/dev/null; echo "read anyway"');
+    const found = await findTesseract(reader);
+    assert.deepEqual([...(found?.languages ?? [])], ['eng', 'osd']);
+    const extraction = await extractPdf(scan, { ocr: { command: reader, language: 'eng+chi_sim' } });
+    assert.equal(extraction.status, 'needs-ocr');
+    assert.deepEqual(extraction.ocr?.failedPages, [1, 2]);
+    assert.deepEqual(extraction.ocr?.warnings, ["tesseract has no data for 'chi_sim' (Debian: apt-get install tesseract-ocr-chi-sim); no page was read"]);
+    const english = await extractPdf(scan, { ocr: { command: reader, language: 'eng' } });
+    assert.equal(english.text, `${pageMarker(1)}\nread anyway\n\n${pageMarker(2)}\nread anyway\n`);
+  });
+
+  it('the real tesseract lists its languages', { skip: noTesseract }, () => {
+    assert.ok(tesseract?.languages?.has('eng'), 'eng is installed with tesseract-ocr');
   });
 });
 

@@ -41,6 +41,8 @@ export interface Tesseract {
   path: string;
   /** `5.3.0`. */
   version: string;
+  /** The languages it has data for (`--list-langs`); undefined when it would not say. */
+  languages: ReadonlySet<string> | undefined;
 }
 
 export interface PageSize {
@@ -91,12 +93,22 @@ function onPath(name: string, searchPath: string): string | undefined {
   return undefined;
 }
 
-function versionOf(file: string): Promise<Tesseract | undefined> {
+async function versionOf(file: string): Promise<Tesseract | undefined> {
+  const answer = await run(file, ['--version']);
+  // tesseract 4 printed its version on stderr, 5 on stdout.
+  const version = answer === undefined ? undefined : /tesseract v?(\d+(?:\.\d+)*)/i.exec(answer)?.[1];
+  if (version === undefined) return undefined;
+  // `List of available languages in "…" (2):` then one per line.
+  const list = await run(file, ['--list-langs']);
+  const languages = list === undefined ? undefined : new Set(list.split('\n').slice(1).map((line) => line.trim()).filter((line) => line !== ''));
+  return { path: file, version, languages };
+}
+
+/** stdout and stderr of a short command, or undefined if it fails. */
+function run(file: string, args: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(file, ['--version'], { timeout: VERSION_TIMEOUT_MS, encoding: 'utf8' }, (error, stdout, stderr) => {
-      // tesseract 4 printed its version on stderr, 5 on stdout.
-      const version = /tesseract v?(\d+(?:\.\d+)*)/i.exec(`${stdout}\n${stderr}`)?.[1];
-      resolve(error === null && version !== undefined ? { path: file, version } : undefined);
+    execFile(file, args, { timeout: VERSION_TIMEOUT_MS, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve(error === null ? `${stdout}\n${stderr}` : undefined);
     });
   });
 }
@@ -124,6 +136,15 @@ export async function ocrPages(
     record.failedPages.push(page);
     record.warnings.push(`page ${page}: ${why}; the page is left empty`);
   };
+  const missing = tesseract.languages === undefined ? [] : language.split('+').filter((code) => !tesseract.languages?.has(code));
+  if (missing.length > 0) {
+    // Every page would fail the same way: said once, and no page rendered for nothing.
+    record.failedPages = sizes.map((_, index) => index + 1);
+    const packages = missing.filter((code) => !code.includes('/')).map((code) => `tesseract-ocr-${code.toLowerCase().replace(/_/g, '-')}`);
+    const hint = packages.length === 0 ? '' : ` (Debian: apt-get install ${packages.join(' ')})`;
+    record.warnings.push(`tesseract has no data for ${missing.map((code) => `'${code}'`).join(', ')}${hint}; no page was read`);
+    return { pages: sizes.map(() => []), record };
+  }
   const { PDFParse } = await import('pdf-parse');
   const parser = new PDFParse({ data, ...assets, cMapPacked: true, isEvalSupported: false });
   const pages: string[][] = [];

@@ -92,7 +92,7 @@ export function createExtractor(options: ExtractorOptions = {}): Extractor {
   const ocrPageTimeoutMs = options.ocrPageTimeoutMs ?? DEFAULT_OCR_PAGE_TIMEOUT_MS;
   if (!(ocrPageTimeoutMs > 0)) throw new UsageError(`ocrPageTimeoutMs must be a positive number, not ${ocrPageTimeoutMs}`);
   const ocrLanguage = options.ocrLanguage ?? DEFAULT_OCR_LANGUAGE;
-  if (!/^[A-Za-z0-9_-]+(\+[A-Za-z0-9_-]+)*$/.test(ocrLanguage)) throw new UsageError(`ocrLanguage must be tesseract language codes joined by +, not ${JSON.stringify(ocrLanguage)}`);
+  if (!/^[A-Za-z0-9_/-]+(\+[A-Za-z0-9_/-]+)*$/.test(ocrLanguage)) throw new UsageError(`ocrLanguage must be tesseract language codes joined by +, not ${JSON.stringify(ocrLanguage)}`);
 
   const workerData: WorkerData = {
     magicInputs: options.__testHooks?.magicInputs === true,

@@ -77,6 +77,19 @@ describe('createExtractor: PDFs in worker threads', { timeout: 120_000 }, () => 
     }
   });
 
+  it('a source\'s volatile filters apply to PDFs from the workers as extract() applies them', { timeout: 60_000 }, async () => {
+    const { extractor } = observed({ workers: 1 });
+    try {
+      const bytes = fixture('multicolumn/tracemonkey_2col_14p.pdf');
+      const volatile = { dropLines: ['^Trace-based Just-in-Time'] };
+      const expected = await extract({ bytes, url, volatile });
+      assert.doesNotMatch(expected.text, /^Trace-based Just-in-Time/m);
+      assert.deepEqual(await extractor.extract({ bytes, url, volatile }), expected);
+    } finally {
+      await extractor.close();
+    }
+  });
+
   it('errors cross the thread boundary as the same classes, failures, messages and hints', { timeout: 60_000 }, async () => {
     const { extractor } = observed({ workers: 1 });
     try {

@@ -23,7 +23,7 @@ import {
 } from '../errors.js';
 import { detectKind } from './detect.js';
 import { DEFAULT_OCR_LANGUAGE, DEFAULT_OCR_PAGE_TIMEOUT_MS } from './ocr.js';
-import { extract } from './index.js';
+import { extract, withVolatileFiltered } from './index.js';
 import type { ExtractInput, Extraction } from './types.js';
 
 export interface ExtractorOptions {
@@ -103,7 +103,8 @@ export function createExtractor(options: ExtractorOptions = {}): Extractor {
     async extract(input) {
       if (pool.closed) throw new ExtractorClosedError();
       if (detectKind(input.bytes, input.contentType).kind !== 'pdf') return extract(input);
-      return pool.run(input.bytes, input.ocr === true);
+      // The source's volatile filters, as extract() applies them to what it extracts itself.
+      return withVolatileFiltered(await pool.run(input.bytes, input.ocr === true), input.volatile);
     },
     close: () => pool.close(),
   };

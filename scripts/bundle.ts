@@ -17,7 +17,8 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
 const BUNDLED = new Set(['commander', 'chalk']);
-const external = Object.keys(manifest.dependencies ?? {}).filter((name) => !BUNDLED.has(name));
+// pdfjs-dist comes with pdf-parse: left out so that pdf.ts and pdf-parse share one copy of pdf.js.
+const external = [...Object.keys(manifest.dependencies ?? {}).filter((name) => !BUNDLED.has(name)), 'pdfjs-dist'];
 const target = join(root, 'dist', 'cli');
 // Built beside the live bundle, then swapped in: a CLI started during a build (a test run in another
 // terminal) finds either the old bundle or the new one, never a half-written directory.

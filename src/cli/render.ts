@@ -27,12 +27,15 @@ export function renderDocumentLine(report: DocumentReport, chalk: ChalkInstance)
   const detail =
     report.status === 'failed'
       ? chalk.red(`${report.errorClass ?? 'error'}: ${report.error ?? ''}`)
-      : report.changeType === 'technical'
-        ? chalk.dim('(technical: raw bytes changed, same text)')
-        : '';
+      : report.extraction === 'needs-ocr'
+        ? chalk.yellow('needs OCR: no text layer (raw bytes kept; `ocr: true` on the source reads it with tesseract)')
+        : report.changeType === 'technical'
+          ? chalk.dim('(technical: raw bytes changed, same text)')
+          : '';
+  const warnings = (report.warnings ?? []).map((warning) => `\n    ${chalk.yellow('warning:')} ${warning}`).join('');
   const commit = report.commit === undefined ? '' : chalk.dim(` ${report.commit.slice(0, 8)}`);
   const words = report.wordsAdded === undefined ? '' : ` ${chalk.green(`+${report.wordsAdded}`)} ${chalk.red(`-${report.wordsRemoved ?? 0}`)} words`;
-  return `${statusLabel(report.status, chalk)} ${report.id}${commit}${words}${detail === '' ? '' : `  ${detail}`}`;
+  return `${statusLabel(report.status, chalk)} ${report.id}${commit}${words}${detail === '' ? '' : `  ${detail}`}${warnings}`;
 }
 
 export function renderSyncSummary(result: SyncResult, chalk: ChalkInstance): string {

@@ -165,6 +165,8 @@ const extractSchema = z.strictObject({
   pdfTimeoutMs: z.number().int().positive().optional(),
   /** Time OCR may take per page before the page is given up (ms). */
   ocrPageTimeoutMs: z.number().int().positive().optional(),
+  /** tesseract's language(s) for OCR, e.g. `eng`, `fra`, `ara+eng` (default eng; each needs its tesseract-ocr-<lang> package). */
+  ocrLanguage: z.string().regex(/^[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*$/, 'must be tesseract language codes joined by +, such as eng or ara+eng').optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -203,6 +205,7 @@ export interface ExtractSettings {
   workers: number | undefined;
   pdfTimeoutMs: number;
   ocrPageTimeoutMs: number;
+  ocrLanguage: string | undefined;
 }
 
 export interface MirrorConfig {
@@ -321,7 +324,7 @@ export function withDefaults(raw: RawConfig, fallbackName: string): MirrorConfig
     contact: raw.contact,
     rawCopies: raw.rawCopies ?? true,
     fetch: { ...DEFAULT_FETCH, ...stripUndefined(raw.fetch ?? {}) },
-    extract: { workers: raw.extract?.workers, pdfTimeoutMs: raw.extract?.pdfTimeoutMs ?? 120_000, ocrPageTimeoutMs: raw.extract?.ocrPageTimeoutMs ?? 60_000 },
+    extract: { workers: raw.extract?.workers, pdfTimeoutMs: raw.extract?.pdfTimeoutMs ?? 120_000, ocrPageTimeoutMs: raw.extract?.ocrPageTimeoutMs ?? 60_000, ocrLanguage: raw.extract?.ocrLanguage },
     sources: Object.entries(raw.sources ?? {}).map(([name, source]) => {
       const kind = inferKind(source);
       const removeAfterMissingRuns = source.removeAfterMissingRuns ?? DEFAULT_REMOVE_AFTER_MISSING_RUNS[kind];

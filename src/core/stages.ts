@@ -21,7 +21,12 @@ export function fetcherOptionsFor(config: MirrorConfig, tempDir: string): Omit<F
 
 /** The PDF worker pool (and in-thread HTML/text extraction) the configuration asks for. */
 export function extractorFor(config: MirrorConfig): Extractor {
-  return createExtractor({ workers: config.extract.workers, timeoutMs: config.extract.pdfTimeoutMs });
+  return createExtractor({
+    workers: config.extract.workers,
+    timeoutMs: config.extract.pdfTimeoutMs,
+    ocrPageTimeoutMs: config.extract.ocrPageTimeoutMs,
+    ocrLanguage: config.extract.ocrLanguage,
+  });
 }
 
 /** What a source's configuration asks of the extract stage, besides the bytes themselves. */

@@ -58,6 +58,10 @@ export interface DocumentReport {
   /** Content changes of a recorded document: words added and removed against the last version. */
   wordsAdded?: number;
   wordsRemoved?: number;
+  /** A recorded PDF without a text layer, left unread (no OCR asked, or no tesseract): `needs-ocr`. */
+  extraction?: 'needs-ocr';
+  /** Things the reader should know about this version (pages OCR could not read). */
+  warnings?: string[];
 }
 
 export type SyncSummary = Record<DocumentOutcome, number>;
@@ -494,6 +498,10 @@ async function recordBody(
   };
 
   const failed = failure === undefined ? {} : { error: `extraction failed: ${failure.message}`, errorClass: failure.failure };
+  const notes = {
+    ...(extraction?.status === 'needs-ocr' ? { extraction: 'needs-ocr' as const } : {}),
+    ...(extraction?.ocr !== undefined && extraction.ocr.warnings.length > 0 ? { warnings: extraction.ocr.warnings } : {}),
+  };
   // A failure on the same bytes as last time has nothing new to record.
   if (failure !== undefined && previous?.sha256 === fetched.sha256) {
     return { ...base, status: 'failed', title, ...failed };
@@ -528,7 +536,7 @@ async function recordBody(
   }
   if (failure !== undefined) status = 'failed';
 
-  if (context.dryRun) return { ...base, status, changeType, title, ...failed };
+  if (context.dryRun) return { ...base, status, changeType, title, ...failed, ...notes };
 
   const body =
     failure !== undefined
@@ -558,6 +566,7 @@ async function recordBody(
     commit,
     title,
     ...failed,
+    ...notes,
     ...(words === undefined ? {} : { wordsAdded: words.wordsAdded, wordsRemoved: words.wordsRemoved }),
   };
 }

@@ -4,7 +4,7 @@ import { comparableText } from '../diff/ignore.js';
 import type { Extraction } from '../extract/types.js';
 import type { DocumentMeta } from '../store/metadata.js';
 
-type ExtractionFields = Pick<DocumentMeta, 'pages' | 'author' | 'created' | 'modified' | 'charset' | 'runningHeaders' | 'extractor'>;
+type ExtractionFields = Pick<DocumentMeta, 'pages' | 'author' | 'created' | 'modified' | 'charset' | 'runningHeaders' | 'extractor' | 'ocr'>;
 
 /** The metadata an extraction provides (nulls when it failed; the extractor name carried over). */
 export function extractionFields(extraction: Extraction | undefined, previous: DocumentMeta | undefined): ExtractionFields {
@@ -16,6 +16,10 @@ export function extractionFields(extraction: Extraction | undefined, previous: D
     charset: extraction?.charset ?? null,
     runningHeaders: extraction?.runningHeaders !== undefined && extraction.runningHeaders.length > 0 ? extraction.runningHeaders : null,
     extractor: extraction?.extractor ?? previous?.extractor ?? 'none',
+    ocr:
+      extraction?.ocr === undefined
+        ? null
+        : { engine: extraction.ocr.engine, language: extraction.ocr.language, pages: extraction.ocr.pages, failedPages: extraction.ocr.failedPages },
   };
 }
 

@@ -47,7 +47,7 @@ async function extractByKind(input: ExtractInput): Promise<Extraction> {
     }
     case 'pdf': {
       const { extractPdf } = await import('./pdf.js');
-      return extractPdf(input.bytes);
+      return extractPdf(input.bytes, { ocr: input.ocr === true ? {} : undefined });
     }
     case 'docx': {
       const { extractDocx } = await import('./docx.js');

@@ -1,5 +1,7 @@
 // The extract stage's contract: raw bytes in, plain text (not yet normalized) and metadata out.
 
+import type { OcrRecord } from './ocr.js';
+
 export interface ExtractInput {
   /** The raw bytes as fetched. */
   bytes: Uint8Array;
@@ -68,6 +70,8 @@ export interface Extraction {
    * such noise. Absent when every `volatile` filter is off.
    */
   stableSha256?: string | undefined;
+  /** PDF read by OCR (a source with `ocr: true`, a PDF without a text layer): how it went. */
+  ocr?: OcrRecord | undefined;
   /** `name@version` of the extractor, so a change of extractor can be told from a change of text. */
   extractor: string;
   /** The media type decided on, e.g. `application/pdf`. */

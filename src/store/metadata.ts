@@ -52,12 +52,14 @@ export interface DocumentMeta {
   wayback?: { timestamp: string; digest: string; original: string } | null;
   /** PDF lines repeated at the top or bottom of most pages, removed from the text (`#` = a number). */
   runningHeaders?: string[] | null;
+  /** A PDF read by OCR: the engine, language, pages read and pages that failed. Absent otherwise. */
+  ocr?: { engine: string; language: string; pages: number; failedPages: number[] } | null;
 }
 
 const KEY_ORDER: Array<keyof DocumentMeta> = [
   'id', 'source', 'url', 'finalUrl', 'title', 'status', 'extraction', 'error', 'contentType', 'mediaType',
   'sha256', 'stableSha256', 'size', 'textSha256', 'etag', 'lastModified', 'fetchedAt', 'removedAt', 'pages', 'author',
-  'created', 'modified', 'charset', 'extractor', 'text', 'raw', 'sameAs', 'wayback', 'runningHeaders',
+  'created', 'modified', 'charset', 'extractor', 'text', 'raw', 'sameAs', 'wayback', 'runningHeaders', 'ocr',
 ];
 
 export function serializeMeta(meta: DocumentMeta): string {

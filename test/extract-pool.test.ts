@@ -233,6 +233,31 @@ describe('createExtractor: PDFs in worker threads', { timeout: 120_000 }, () => 
     }
   });
 
+  it('bytes the caller gives up go to the worker without a copy; otherwise the caller keeps them', { timeout: 30_000 }, async () => {
+    const extractor = createExtractor({ workers: 1, timeoutMs: 20_000 });
+    try {
+      const pdf = fixture('broken/bad-xref-offsets_recoverable_helloworld.pdf');
+      const expected = await extractor.extract({ bytes: new Uint8Array(pdf), url });
+      // Given up, a buffer of exactly these bytes: handed over (detached here), same text.
+      const own = new Uint8Array(pdf);
+      assert.deepEqual(await extractor.extract({ bytes: own, url, giveUpBytes: true }), expected);
+      assert.equal(own.byteLength, 0);
+      // Not given up: kept.
+      const kept = new Uint8Array(pdf);
+      await extractor.extract({ bytes: kept, url });
+      assert.deepEqual(kept, pdf);
+      // Given up, but a view of a larger buffer: copied, the larger buffer left alone.
+      const larger = new Uint8Array(pdf.byteLength + 16);
+      larger.set(pdf, 8);
+      const view = larger.subarray(8, 8 + pdf.byteLength);
+      assert.deepEqual(await extractor.extract({ bytes: view, url, giveUpBytes: true }), expected);
+      assert.equal(larger.byteLength, pdf.byteLength + 16);
+      assert.deepEqual(view, pdf);
+    } finally {
+      await extractor.close();
+    }
+  });
+
   it('without the test hook, a magic input is only a broken PDF', { timeout: 30_000 }, async () => {
     const extractor = createExtractor({ workers: 1, timeoutMs: 20_000 });
     try {

@@ -583,7 +583,10 @@ async function extractFetched(
   const bytes = fetched.kind === 'bytes' ? fetched.bytes : await readFile(fetched.filePath);
   const rawBytes = bytes.byteLength <= IN_MEMORY_RAW_MAX ? bytes : undefined;
   try {
-    return { extraction: await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, ...extractOptionsFor(doc.source) }), rawBytes };
+    // Bytes the store will not use (a large body, streamed to git from its file) go to the PDF worker
+    // without a copy.
+    const giveUpBytes = rawBytes === undefined;
+    return { extraction: await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, ...extractOptionsFor(doc.source), giveUpBytes }), rawBytes };
   } catch (error) {
     if (!(error instanceof DocumentError)) throw error;
     return { failure: error, rawBytes };

@@ -104,7 +104,7 @@ export function createExtractor(options: ExtractorOptions = {}): Extractor {
       if (pool.closed) throw new ExtractorClosedError();
       if (detectKind(input.bytes, input.contentType).kind !== 'pdf') return extract(input);
       // The source's volatile filters, as extract() applies them to what it extracts itself.
-      return withVolatileFiltered(await pool.run(input.bytes, input.ocr === true), input.volatile);
+      return withVolatileFiltered(await pool.run(input.bytes, input.ocr === true, input.giveUpBytes === true), input.volatile);
     },
     close: () => pool.close(),
   };
@@ -235,12 +235,16 @@ class PdfPool {
     private readonly hooks: NonNullable<ExtractorOptions['__testHooks']>,
   ) {}
 
-  run(bytes: Uint8Array, ocr: boolean): Promise<Extraction> {
+  run(bytes: Uint8Array, ocr: boolean, giveUp = false): Promise<Extraction> {
     if (this.closed) return Promise.reject(new ExtractorClosedError());
-    // A copy of exactly these bytes (never a view of a larger or pooled buffer): its buffer is
-    // transferred to the worker, and the caller keeps theirs.
-    const copy = new Uint8Array(bytes.byteLength);
-    copy.set(bytes);
+    // The buffer posted is transferred to the worker. The caller's own buffer goes when they give it
+    // up and it holds exactly these bytes (a large file read whole: no copy of an 80 MiB PDF);
+    // otherwise a copy of exactly these bytes (never a view of a larger or pooled buffer) goes, and
+    // the caller keeps theirs.
+    const buffer = bytes.buffer;
+    const own = giveUp && buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength;
+    const copy = own ? new Uint8Array(buffer) : new Uint8Array(bytes.byteLength);
+    if (!own) copy.set(bytes);
     return new Promise<Extraction>((resolve, reject) => {
       this.queue.push({ id: this.nextJob++, bytes: copy, size: copy.byteLength, ocr, resolve, reject });
       this.pump();

@@ -19,6 +19,11 @@ export interface ExtractInput {
    * Default true; false keeps the whole page.
    */
   mainContent?: boolean | undefined;
+  /**
+   * The caller no longer needs `bytes`: the PDF pool may hand their buffer to its worker instead of a
+   * copy (the buffer is then detached). Saves a copy of a large PDF. Default false.
+   */
+  giveUpBytes?: boolean | undefined;
   /** PDF without a text layer: run OCR (tesseract) when the machine has it. Default false. */
   ocr?: boolean | undefined;
   /** Content that changes on every fetch without being an edit (src/config/schema.ts `volatile`). */

@@ -5,7 +5,7 @@
 // failure and time-limit paths, run everywhere with fake commands.
 
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -233,6 +233,33 @@ describe('OCR through the pool, with a fake tesseract', () => {
     } finally {
       await extractor.close();
     }
+  });
+});
+
+describe('OCR when the pool ends the worker', () => {
+  it('closing the pool mid-page kills tesseract, which would otherwise outlive the worker', { timeout: 60_000 }, async () => {
+    const pidFile = path.join(fakes, 'stuck.pid');
+    // exec: the process the worker started becomes the sleep, with the same id.
+    const stuck = fake('stuck-reader', `cat >/dev/null; echo $$ > '${pidFile}'; exec sleep 30`);
+    const extractor = createExtractor({ workers: 1, timeoutMs: 20_000, ocrPageTimeoutMs: 20_000, ocrCommand: stuck });
+    const running = extractor.extract({ bytes: scan, url, ocr: true }).catch((error: unknown) => error);
+    const started = Date.now();
+    while (!existsSync(pidFile) && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    assert.ok(Number.isInteger(pid) && pid > 0);
+    await extractor.close();
+    assert.ok((await running) instanceof Error, 'the extraction ends with the pool');
+    // Gone, or a zombie (killed; its parent thread, which would reap it, is gone too).
+    const state = (): string | undefined => {
+      try {
+        return /^State:\s+(\S)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      } catch {
+        return undefined;
+      }
+    };
+    const deadline = Date.now() + 5_000;
+    while (state() !== undefined && state() !== 'Z' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(state() === undefined || state() === 'Z', `tesseract (pid ${pid}) still running: state ${state() ?? 'gone'}`);
   });
 });
 

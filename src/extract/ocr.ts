@@ -22,6 +22,12 @@ export interface OcrOptions {
   command?: string | null | undefined;
   /** Called before each page is rendered (the pool restarts its clock there). */
   onPage?: ((page: number) => void) | undefined;
+  /**
+   * Called with tesseract's process id when it starts and with undefined when it has ended: a worker
+   * thread ended from outside (time limit, pool closed) runs no more code, so the pool kills the
+   * process itself.
+   */
+  onProcess?: ((pid: number | undefined) => void) | undefined;
 }
 
 /** How OCR went, recorded with the extraction. */
@@ -165,7 +171,7 @@ export async function ocrPages(
         pages.push([]);
         continue;
       }
-      const result = await runTesseract(tesseract.path, png, language, timeoutMs);
+      const result = await runTesseract(tesseract.path, png, language, timeoutMs, options.onProcess);
       if ('error' in result) {
         fail(n, result.error);
         pages.push([]);
@@ -195,7 +201,13 @@ export function ocrLines(text: string): string[] {
 }
 
 /** One page through `tesseract stdin stdout`: its text, or why there is none. Never rejects. */
-export function runTesseract(command: string, png: Uint8Array, language: string, timeoutMs: number): Promise<{ text: string } | { error: string }> {
+export function runTesseract(
+  command: string,
+  png: Uint8Array,
+  language: string,
+  timeoutMs: number,
+  onProcess?: (pid: number | undefined) => void,
+): Promise<{ text: string } | { error: string }> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (result: { text: string } | { error: string }): void => {
@@ -210,6 +222,8 @@ export function runTesseract(command: string, png: Uint8Array, language: string,
       // environment for the child; ours is never changed.
       env: { ...process.env, OMP_THREAD_LIMIT: '1' },
     });
+    if (child.pid !== undefined) onProcess?.(child.pid);
+    child.on('exit', () => onProcess?.(undefined));
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

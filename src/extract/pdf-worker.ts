@@ -40,7 +40,9 @@ async function handle({ id, bytes, ocr }: WorkerRequest): Promise<void> {
     const extraction = await extractPdf(bytes, {
       // The buffer came transferred, this thread's own: pdf.js takes it as it is, no second copy.
       transfer: true,
-      ocr: ocr ? { ...options.ocr, onPage: (page) => reply({ type: 'progress', id, page }) } : undefined,
+      ocr: ocr
+        ? { ...options.ocr, onPage: (page) => reply({ type: 'progress', id, page }), onProcess: (pid) => reply({ type: 'process', id, pid: pid ?? null }) }
+        : undefined,
     });
     reply({ type: 'done', id, extraction });
   } catch (error) {

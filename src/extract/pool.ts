@@ -129,6 +129,8 @@ export type WorkerResponse =
   | { type: 'started'; id: number }
   /** Before each page read by OCR: the clock restarts. */
   | { type: 'progress'; id: number; page: number }
+  /** A process the worker started (tesseract) and must not outlive the worker; null: it ended. */
+  | { type: 'process'; id: number; pid: number | null }
   | { type: 'done'; id: number; extraction: Extraction }
   | { type: 'failed'; id: number; error: SerializedError };
 
@@ -213,6 +215,8 @@ interface Slot {
   timer: NodeJS.Timeout | undefined;
   retired: boolean;
   exited: Promise<void>;
+  /** The process the worker's job is running (tesseract), killed if the worker is ended from outside. */
+  childPid: number | undefined;
 }
 
 const EMPTY = new Uint8Array(new ArrayBuffer(0));
@@ -299,6 +303,7 @@ class PdfPool {
     const slot: Slot = {
       id: this.nextWorker++,
       worker,
+      childPid: undefined,
       job: undefined,
       timer: undefined,
       retired: false,
@@ -354,6 +359,10 @@ class PdfPool {
       this.hooks.onEvent?.({ type: 'progress', worker: slot.id, job: job.id, page: message.page });
       return;
     }
+    if (message.type === 'process') {
+      slot.childPid = message.pid ?? undefined;
+      return;
+    }
     clearTimeout(slot.timer);
     slot.timer = undefined;
     slot.job = undefined;
@@ -381,6 +390,15 @@ class PdfPool {
     slot.job = undefined;
     // terminate() settles when the thread is gone, even one stuck in a loop; a dead one settles at once.
     slot.worker.terminate().catch(() => undefined);
+    // A process the thread started (tesseract) would run on without it.
+    if (slot.childPid !== undefined) {
+      try {
+        process.kill(slot.childPid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      slot.childPid = undefined;
+    }
     const exited = slot.exited.then(() => {
       this.dying.delete(exited);
     });

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { LineBlock } from '../diff/types.js';
 import { NotAMirrorError, StoreError, UnknownDocumentError, UnknownRevisionError } from '../errors.js';
 import { LOG_FORMAT, parseLog, type ChangeType, type CommitRecord } from '../store/commit-log.js';
 import { gitFailure, runGit } from '../store/git-process.js';
@@ -313,20 +314,12 @@ export async function textsAt(repo: RepoDir, id: string, versions: ReadonlyArray
   return objects.map((object) => object?.toString('utf8') ?? '');
 }
 
-/** A run of changed lines: old lines [a0, a1) replaced by new lines [b0, b1), 0-based. */
-export interface ChangedLines {
-  a0: number;
-  a1: number;
-  b0: number;
-  b1: number;
-}
-
 // `@@ -start[,count] +start[,count] @@` (a missing count is 1; with count 0, start is the line before).
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/gm;
 
 /** The changed line blocks of a zero-context unified diff (git diff -U0). Pure. */
-export function parseZeroContextHunks(patch: string): ChangedLines[] {
-  const blocks: ChangedLines[] = [];
+export function parseZeroContextHunks(patch: string): LineBlock[] {
+  const blocks: LineBlock[] = [];
   for (const match of patch.matchAll(HUNK_HEADER)) {
     const oldCount = match[2] === undefined ? 1 : Number(match[2]);
     const newCount = match[4] === undefined ? 1 : Number(match[4]);
@@ -343,7 +336,7 @@ export function parseZeroContextHunks(patch: string): ChangedLines[] {
  * instead of a cold JavaScript line diff. Undefined when git cannot say (a version without a text
  * file, git failing); the diff engine checks the blocks against the texts before it trusts them.
  */
-export async function changedLines(repo: RepoDir, id: string, from: Pick<Version, 'commit'>, to: Pick<Version, 'commit'>): Promise<ChangedLines[] | undefined> {
+export async function changedLines(repo: RepoDir, id: string, from: Pick<Version, 'commit'>, to: Pick<Version, 'commit'>): Promise<LineBlock[] | undefined> {
   const path = documentPaths(id).text;
   // Every option that changes what git prints is set here, whatever the user's configuration says.
   const run = await runGit(repo.dir, [

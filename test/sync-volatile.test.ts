@@ -7,34 +7,44 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { initMirror } from '../src/core/init.js';
 import { sync } from '../src/core/sync.js';
-import { startServer } from './helpers/http-server.js';
+import { startServer, type TestServer } from './helpers/http-server.js';
 import { tempDir } from './helpers/temp.js';
 
 function commitCount(dir: string): number {
   return Number(execFileSync('git', ['-C', dir, 'rev-list', '--count', 'HEAD'], { encoding: 'utf8' }).trim());
 }
 
+/** A server whose one page is `page(n)` on its n-th request (robots.txt: 404, not counted). */
+function servePage(page: (request: number) => { body: string; headers?: Record<string, string> }): Promise<TestServer> {
+  let request = 0;
+  return startServer((req, res) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname === '/robots.txt') {
+      res.writeHead(404).end();
+      return;
+    }
+    request += 1;
+    const { body, headers } = page(request);
+    res.writeHead(200, { 'content-type': 'text/html', ...headers }).end(body);
+  });
+}
+
 describe('sync with volatile content', () => {
   it('a CSRF token, a session id, tracking parameters and a relative date that change on every request make one version, not one per run', async () => {
-    let request = 0;
     let article = 'Article 1 applies.';
-    const server = await startServer((req, res) => {
-      if (new URL(req.url ?? '/', 'http://x').pathname === '/robots.txt') {
-        res.writeHead(404).end();
-        return;
-      }
-      request += 1;
+    let served = 0;
+    const server = await servePage((request) => {
+      served = request;
       const token = `tok${request}x${(request * 7919).toString(16)}`;
-      res
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', etag: `"${request}"` })
-        .end(
+      return {
+        headers: { 'content-type': 'text/html; charset=utf-8', etag: `"${request}"` },
+        body:
           `<!doctype html><html><head><title>Draft</title><meta name="csrf-token" content="${token}">` +
-            `<script nonce="n${request}">var s = {"csrfToken": "${token}"};</script></head><body>` +
-            `<main><h1>Draft regulations</h1><p>${article}</p>` +
-            `<p>Updated ${request} hours ago</p>` +
-            `<a href="/annex.pdf;jsessionid=S${request}?utm_source=feed${request}&amp;fbclid=F${request}">Annex</a>` +
-            `<form method=post><input type="hidden" name="csrf_token" value="${token}"><button>Comment</button></form></main></body></html>`,
-        );
+          `<script nonce="n${request}">var s = {"csrfToken": "${token}"};</script></head><body>` +
+          `<main><h1>Draft regulations</h1><p>${article}</p>` +
+          `<p>Updated ${request} hours ago</p>` +
+          `<a href="/annex.pdf;jsessionid=S${request}?utm_source=feed${request}&amp;fbclid=F${request}">Annex</a>` +
+          `<form method=post><input type="hidden" name="csrf_token" value="${token}"><button>Comment</button></form></main></body></html>`,
+      };
     });
     try {
       const dir = join(await tempDir(), 'volatile');
@@ -56,7 +66,7 @@ describe('sync with volatile content', () => {
         assert.equal(again.documents[0]?.status, 'unchanged', `run ${i + 2}: only volatile content changed`);
         assert.equal(again.documents[0]?.commit, undefined);
       }
-      assert.equal(request, 3, 'each run fetched the page (the bytes did change)');
+      assert.equal(served, 3, 'each run fetched the page (the bytes did change)');
       // The run log may take a commit per run; no version of the document did.
       const log = execFileSync('git', ['-C', dir, 'log', '--format=%s', '--', 'text', 'raw', 'meta'], { encoding: 'utf8' }).trim().split('\n');
       assert.equal(log.length, 1, `one version of the document: ${log.join(' / ')}`);
@@ -73,15 +83,7 @@ describe('sync with volatile content', () => {
   });
 
   it('with tokens: false, the same page is a technical change on every run (as before)', async () => {
-    let request = 0;
-    const server = await startServer((req, res) => {
-      if (new URL(req.url ?? '/', 'http://x').pathname === '/robots.txt') {
-        res.writeHead(404).end();
-        return;
-      }
-      request += 1;
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<main><p>Same words.</p><input type=hidden name=csrf_token value=t${request}></main>`);
-    });
+    const server = await servePage((request) => ({ body: `<main><p>Same words.</p><input type=hidden name=csrf_token value=t${request}></main>` }));
     try {
       const dir = join(await tempDir(), 'volatile-off');
       await initMirror({ dir });
@@ -97,15 +99,7 @@ describe('sync with volatile content', () => {
   });
 
   it('a configured dropLines rule keeps a "Last updated" stamp out of the text and out of the versions', async () => {
-    let request = 0;
-    const server = await startServer((req, res) => {
-      if (new URL(req.url ?? '/', 'http://x').pathname === '/robots.txt') {
-        res.writeHead(404).end();
-        return;
-      }
-      request += 1;
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<main><p>Policy text.</p><p>Last updated: 2026-12-0${request} 10:0${request}</p></main>`);
-    });
+    const server = await servePage((request) => ({ body: `<main><p>Policy text.</p><p>Last updated: 2026-12-0${request} 10:0${request}</p></main>` }));
     try {
       const dir = join(await tempDir(), 'volatile-drop');
       await initMirror({ dir });

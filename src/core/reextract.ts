@@ -14,7 +14,7 @@ import { DocumentStore, sha256Hex } from '../store/store.js';
 import { mapPool } from '../util/map-pool.js';
 import { openMirror, selectSources } from './mirror.js';
 import { extractOptionsFor, extractorFor } from './stages.js';
-import { extractionFields } from './versions.js';
+import { ocrRecordOf } from './versions.js';
 import { recoverWorkTree, type SyncEvent } from './sync.js';
 
 export interface ReextractOptions {
@@ -115,7 +115,7 @@ async function reextractOne(
     extractor: extraction.extractor,
     pages: extraction.pages ?? meta.pages,
     runningHeaders: extraction.runningHeaders !== undefined && extraction.runningHeaders.length > 0 ? extraction.runningHeaders : null,
-    ocr: extractionFields(extraction, meta).ocr,
+    ocr: ocrRecordOf(extraction),
   };
   const commit = await store.record({
     meta: next,

@@ -16,11 +16,14 @@ export function extractionFields(extraction: Extraction | undefined, previous: D
     charset: extraction?.charset ?? null,
     runningHeaders: extraction?.runningHeaders !== undefined && extraction.runningHeaders.length > 0 ? extraction.runningHeaders : null,
     extractor: extraction?.extractor ?? previous?.extractor ?? 'none',
-    ocr:
-      extraction?.ocr === undefined
-        ? null
-        : { engine: extraction.ocr.engine, language: extraction.ocr.language, pages: extraction.ocr.pages, failedPages: extraction.ocr.failedPages },
+    ocr: ocrRecordOf(extraction),
   };
+}
+
+/** What the metadata keeps of an OCR reading (its per-page warnings go to the run's report). */
+export function ocrRecordOf(extraction: Extraction | undefined): DocumentMeta['ocr'] {
+  const ocr = extraction?.ocr;
+  return ocr === undefined ? null : { engine: ocr.engine, language: ocr.language, pages: ocr.pages, failedPages: ocr.failedPages };
 }
 
 /** True when the texts differ only in what the source's ignore rules call noise. */

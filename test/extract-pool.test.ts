@@ -258,6 +258,28 @@ describe('createExtractor: PDFs in worker threads', { timeout: 120_000 }, () => 
     }
   });
 
+  it('a worker that has read a large PDF is replaced by a fresh one; smaller PDFs keep their worker', { timeout: 60_000 }, async () => {
+    const small = fixture('broken/bad-xref-offsets_recoverable_helloworld.pdf');
+    const large = fixture('multicolumn/tracemonkey_2col_14p.pdf');
+    assert.ok(large.byteLength > 10_000 && small.byteLength < 1_000);
+    const { extractor, events } = observed({ workers: 1, recycleAfterBytes: 10_000 });
+    try {
+      const expected = await extract({ bytes: large, url });
+      await extractor.extract({ bytes: small, url });
+      await extractor.extract({ bytes: small, url });
+      assert.deepEqual(events.filter((event) => event.type === 'retire'), [], 'small PDFs: the same worker');
+      assert.deepEqual(await extractor.extract({ bytes: large, url }), expected, 'the large PDF\'s text is given before its worker goes');
+      assert.deepEqual(events.filter((event) => event.type === 'retire'), [{ type: 'retire', worker: 1, reason: 'recycle' }]);
+      await extractor.extract({ bytes: small, url });
+      const spawned = events.filter((event) => event.type === 'spawn').map((event) => event.worker);
+      assert.deepEqual(spawned, [1, 2], 'the next PDF starts a new worker');
+      const lastStart = events.filter((event) => event.type === 'start').at(-1);
+      assert.equal(lastStart?.worker, 2);
+    } finally {
+      await extractor.close();
+    }
+  });
+
   it('without the test hook, a magic input is only a broken PDF', { timeout: 30_000 }, async () => {
     const extractor = createExtractor({ workers: 1, timeoutMs: 20_000 });
     try {
@@ -282,6 +304,8 @@ describe('createExtractor: PDFs in worker threads', { timeout: 120_000 }, () => 
     assert.throws(() => createExtractor({ workers: 1.5 }), UsageError);
     assert.throws(() => createExtractor({ timeoutMs: 0 }), UsageError);
     assert.throws(() => createExtractor({ maxOldGenerationSizeMb: -1 }), UsageError);
+    assert.throws(() => createExtractor({ maxYoungGenerationSizeMb: 0 }), UsageError);
+    assert.throws(() => createExtractor({ recycleAfterBytes: Number.NaN }), UsageError);
   });
 });
 

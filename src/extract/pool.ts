@@ -34,6 +34,14 @@ export interface ExtractorOptions {
   /** Heap limit of each worker (`resourceLimits.maxOldGenerationSizeMb`); beyond it the worker dies. Default 1,024. */
   maxOldGenerationSizeMb?: number;
   /**
+   * Young generation of each worker (`resourceLimits.maxYoungGenerationSizeMb`). Default 12: V8's own
+   * (about 48 MiB a thread) made up 70 MiB of a cold sync's peak RSS for two workers, and on the real
+   * corpus PDFs the smaller one costs no measurable CPU (BENCHMARKS.md).
+   */
+  maxYoungGenerationSizeMb?: number;
+  /** A worker that has just read a PDF of at least this many bytes is replaced by a fresh one. Default 16 MiB. */
+  recycleAfterBytes?: number;
+  /**
    * OCR (sources with `ocr: true`, PDFs without text): tesseract's time limit per page; the page is
    * left empty beyond it. Default 60,000. While a PDF is read by OCR the pool's clock restarts at
    * each page, with `timeoutMs` + this for the page (rendering, then tesseract).
@@ -66,7 +74,10 @@ export type PoolEvent =
   | { type: 'start'; worker: number; job: number; at: number }
   | { type: 'progress'; worker: number; job: number; page: number }
   | { type: 'settle'; worker: number; job: number; at: number; ok: boolean }
-  | { type: 'retire'; worker: number; reason: 'timeout' | 'crash' | 'close' };
+  | { type: 'retire'; worker: number; reason: RetireReason };
+
+/** Why a worker left the pool: it overran, died, the pool closed, or it had just read a large PDF. */
+type RetireReason = 'timeout' | 'crash' | 'close' | 'recycle';
 
 /** extract() on an Extractor that was closed (or closed while the document waited or ran). */
 export class ExtractorClosedError extends FatalError {
@@ -77,6 +88,13 @@ export class ExtractorClosedError extends FatalError {
 
 export const DEFAULT_PDF_TIMEOUT_MS = 60_000;
 export const DEFAULT_WORKER_HEAP_MB = 1024;
+export const DEFAULT_WORKER_YOUNG_MB = 12;
+/**
+ * A worker that has just read a PDF this large is replaced by a fresh one: V8 keeps the heap that
+ * the big document grew long after pdf.js released it (about 45 MiB of RSS after the 80 MiB PDF of
+ * the sync bench), and a new thread costs about 0.1 s against the seconds such a PDF takes.
+ */
+export const DEFAULT_RECYCLE_AFTER_BYTES = 16 * 1024 * 1024;
 /** Node flags passed on to the workers (the others concern the main program, or break a worker). */
 const INHERITED_FLAGS = new Set(['--enable-source-maps']);
 /** setTimeout's largest delay; a longer limit means no limit. */
@@ -86,9 +104,13 @@ export function createExtractor(options: ExtractorOptions = {}): Extractor {
   const workers = options.workers ?? os.availableParallelism();
   const timeoutMs = options.timeoutMs ?? DEFAULT_PDF_TIMEOUT_MS;
   const heapMb = options.maxOldGenerationSizeMb ?? DEFAULT_WORKER_HEAP_MB;
+  const youngMb = options.maxYoungGenerationSizeMb ?? DEFAULT_WORKER_YOUNG_MB;
+  const recycleAfterBytes = options.recycleAfterBytes ?? DEFAULT_RECYCLE_AFTER_BYTES;
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`workers must be a positive integer, not ${workers}`);
   if (!(timeoutMs > 0)) throw new UsageError(`timeoutMs must be a positive number, not ${timeoutMs}`);
   if (!(heapMb > 0)) throw new UsageError(`maxOldGenerationSizeMb must be a positive number, not ${heapMb}`);
+  if (!(youngMb > 0)) throw new UsageError(`maxYoungGenerationSizeMb must be a positive number, not ${youngMb}`);
+  if (!(recycleAfterBytes > 0)) throw new UsageError(`recycleAfterBytes must be a positive number, not ${recycleAfterBytes}`);
   const ocrPageTimeoutMs = options.ocrPageTimeoutMs ?? DEFAULT_OCR_PAGE_TIMEOUT_MS;
   if (!(ocrPageTimeoutMs > 0)) throw new UsageError(`ocrPageTimeoutMs must be a positive number, not ${ocrPageTimeoutMs}`);
   const ocrLanguage = options.ocrLanguage ?? DEFAULT_OCR_LANGUAGE;
@@ -98,7 +120,7 @@ export function createExtractor(options: ExtractorOptions = {}): Extractor {
     magicInputs: options.__testHooks?.magicInputs === true,
     ocr: { pageTimeoutMs: ocrPageTimeoutMs, language: ocrLanguage, command: options.ocrCommand },
   };
-  const pool = new PdfPool(workers, timeoutMs, heapMb, workerData, options.__testHooks ?? {});
+  const pool = new PdfPool({ size: workers, timeoutMs, heapMb, youngMb, recycleAfterBytes }, workerData, options.__testHooks ?? {});
   return {
     async extract(input) {
       if (pool.closed) throw new ExtractorClosedError();
@@ -221,6 +243,14 @@ interface Slot {
 
 const EMPTY = new Uint8Array(new ArrayBuffer(0));
 
+interface PoolLimits {
+  size: number;
+  timeoutMs: number;
+  heapMb: number;
+  youngMb: number;
+  recycleAfterBytes: number;
+}
+
 class PdfPool {
   closed = false;
   private readonly slots = new Set<Slot>();
@@ -232,9 +262,7 @@ class PdfPool {
   private closing: Promise<void> | undefined;
 
   constructor(
-    private readonly size: number,
-    private readonly timeoutMs: number,
-    private readonly heapMb: number,
+    private readonly limits: PoolLimits,
     private readonly workerData: WorkerData,
     private readonly hooks: NonNullable<ExtractorOptions['__testHooks']>,
   ) {}
@@ -270,7 +298,7 @@ class PdfPool {
   private pump(): void {
     while (!this.closed && this.queue.length > 0) {
       let slot = [...this.slots].find((candidate) => candidate.job === undefined);
-      if (slot === undefined && this.slots.size < this.size) {
+      if (slot === undefined && this.slots.size < this.limits.size) {
         try {
           slot = this.spawn();
         } catch (error) {
@@ -296,7 +324,7 @@ class PdfPool {
   private spawn(): Slot {
     const worker = new Worker(new URL('./pdf-worker.js', import.meta.url), {
       workerData: this.workerData,
-      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb, maxYoungGenerationSizeMb: this.limits.youngMb },
       // Not the parent's flags: `node --input-type=module -e …` would make the worker fail to start.
       execArgv: process.execArgv.filter((flag) => INHERITED_FLAGS.has(flag)),
     });
@@ -335,7 +363,7 @@ class PdfPool {
   private arm(slot: Slot, ocrPage = false): void {
     clearTimeout(slot.timer);
     slot.timer = undefined;
-    const limitMs = ocrPage ? this.timeoutMs + this.workerData.ocr.pageTimeoutMs : this.timeoutMs;
+    const limitMs = ocrPage ? this.limits.timeoutMs + this.workerData.ocr.pageTimeoutMs : this.limits.timeoutMs;
     if (limitMs > MAX_TIMER_MS) return;
     slot.timer = setTimeout(() => {
       const what = ocrPage ? 'One page of OCR' : 'PDF extraction';
@@ -370,6 +398,7 @@ class PdfPool {
     this.hooks.onEvent?.({ type: 'settle', worker: slot.id, job: job.id, at: performance.now(), ok: message.type === 'done' });
     if (message.type === 'done') job.resolve(message.extraction);
     else job.reject(deserializeError(message.error));
+    if (job.size >= this.limits.recycleAfterBytes) this.retire(slot, 'recycle');
     this.pump();
   }
 
@@ -380,7 +409,7 @@ class PdfPool {
   }
 
   /** Takes a worker out of the pool for good: terminated, its document (if any) rejected with `error`. */
-  private retire(slot: Slot, reason: 'timeout' | 'crash' | 'close', error: Error): void {
+  private retire(slot: Slot, reason: RetireReason, error?: Error): void {
     if (slot.retired) return;
     slot.retired = true;
     this.slots.delete(slot);
@@ -404,7 +433,7 @@ class PdfPool {
     });
     this.dying.add(exited);
     this.hooks.onEvent?.({ type: 'retire', worker: slot.id, reason });
-    job?.reject(error);
+    if (error !== undefined) job?.reject(error);
   }
 }
 

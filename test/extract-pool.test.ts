@@ -148,15 +148,48 @@ describe('createExtractor: PDFs in worker threads', { timeout: 120_000 }, () => 
     assert.equal(events.filter((event) => event.type === 'start').length, 2, 'the queued call never started');
   });
 
-  it('real PDFs submitted together run on both workers with the same results', { timeout: 60_000 }, async () => {
+  it('real PDFs submitted together (a queue of four) run on both workers with the same results', { timeout: 60_000 }, async () => {
     const { extractor, events } = observed({ workers: 2 });
     try {
       const bytes = fixture('multicolumn/tracemonkey_2col_14p.pdf');
       const expected = await extract({ bytes, url });
-      const results = await Promise.all([extractor.extract({ bytes, url }), extractor.extract({ bytes, url })]);
+      const results = await Promise.all([1, 2, 3, 4, 5].map(() => extractor.extract({ bytes, url })));
       for (const result of results) assert.deepEqual(result, expected);
       const workers = new Set(events.flatMap((event) => (event.type === 'start' ? [event.worker] : [])));
       assert.deepEqual([...workers].sort(), [1, 2]);
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  it('with its worker busy, one waiting PDF does not start a second worker at once, but does after a wait', { timeout: 60_000 }, async () => {
+    const { extractor, events } = observed({ workers: 2 });
+    try {
+      const pdf = fixture('broken/bad-xref-offsets_recoverable_helloworld.pdf');
+      const expected = await extract({ bytes: pdf, url });
+      // The first worker hangs on its PDF; a lone PDF behind it waits, then gets a worker of its own.
+      const hanging = extractor.extract({ bytes: magic('hang'), url }).catch((error: unknown) => error);
+      await until(() => events.some((event) => event.type === 'start'));
+      const waiting = extractor.extract({ bytes: pdf, url });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(events.filter((event) => event.type === 'spawn').length, 1, 'no second worker yet');
+      assert.deepEqual(await waiting, expected);
+      assert.equal(events.filter((event) => event.type === 'spawn').length, 2, 'a second worker after the wait');
+      await extractor.close();
+      assert.ok(isClosed(await hanging));
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  it('a PDF that comes while the only worker is busy and finishes soon waits for it: one worker for all', { timeout: 60_000 }, async () => {
+    const { extractor, events } = observed({ workers: 2 });
+    try {
+      const pdf = fixture('broken/bad-xref-offsets_recoverable_helloworld.pdf');
+      await extractor.extract({ bytes: pdf, url });
+      // Two at once: the second waits for the first (a few milliseconds on a running worker).
+      await Promise.all([extractor.extract({ bytes: pdf, url }), extractor.extract({ bytes: pdf, url })]);
+      assert.equal(events.filter((event) => event.type === 'spawn').length, 1);
     } finally {
       await extractor.close();
     }

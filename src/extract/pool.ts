@@ -97,6 +97,9 @@ export const DEFAULT_WORKER_YOUNG_MB = 12;
 export const DEFAULT_RECYCLE_AFTER_BYTES = 16 * 1024 * 1024;
 /** Node flags passed on to the workers (the others concern the main program, or break a worker). */
 const INHERITED_FLAGS = new Set(['--enable-source-maps']);
+/** With every worker busy: how many waiting PDFs, or how long a wait, start another worker. */
+const SPAWN_AT_QUEUE = 4;
+const SPAWN_AFTER_WAIT_MS = 1000;
 /** setTimeout's largest delay; a longer limit means no limit. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -225,6 +228,8 @@ interface Job {
   bytes: Uint8Array<ArrayBuffer>;
   /** Its size, for the order of the queue (largest first). */
   size: number;
+  /** When it was queued (performance.now()), for starting another worker. */
+  queuedAt: number;
   ocr: boolean;
   resolve: (extraction: Extraction) => void;
   reject: (error: unknown) => void;
@@ -260,6 +265,7 @@ class PdfPool {
   private nextJob = 1;
   private nextWorker = 1;
   private closing: Promise<void> | undefined;
+  private spawnTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly limits: PoolLimits,
@@ -278,7 +284,7 @@ class PdfPool {
     const copy = own ? new Uint8Array(buffer) : new Uint8Array(bytes.byteLength);
     if (!own) copy.set(bytes);
     return new Promise<Extraction>((resolve, reject) => {
-      this.queue.push({ id: this.nextJob++, bytes: copy, size: copy.byteLength, ocr, resolve, reject });
+      this.queue.push({ id: this.nextJob++, bytes: copy, size: copy.byteLength, queuedAt: performance.now(), ocr, resolve, reject });
       this.pump();
     });
   }
@@ -287,6 +293,7 @@ class PdfPool {
     if (this.closing === undefined) {
       this.closed = true;
       const error = new ExtractorClosedError();
+      clearTimeout(this.spawnTimer);
       for (const job of this.queue.splice(0)) job.reject(error);
       for (const slot of [...this.slots]) this.retire(slot, 'close', error);
       this.closing = Promise.all(this.dying).then(() => undefined);
@@ -294,11 +301,16 @@ class PdfPool {
     return this.closing;
   }
 
-  /** Hands queued jobs, largest first (then oldest first), to idle workers, starting workers up to the pool size. */
+  /**
+   * Hands queued jobs, largest first (then oldest first), to idle workers, starting workers up to the
+   * pool size when the work calls for one (see wantsAnotherWorker).
+   */
   private pump(): void {
+    clearTimeout(this.spawnTimer);
+    this.spawnTimer = undefined;
     while (!this.closed && this.queue.length > 0) {
       let slot = [...this.slots].find((candidate) => candidate.job === undefined);
-      if (slot === undefined && this.slots.size < this.limits.size) {
+      if (slot === undefined && this.slots.size < this.limits.size && this.wantsAnotherWorker()) {
         try {
           slot = this.spawn();
         } catch (error) {
@@ -307,9 +319,35 @@ class PdfPool {
           continue;
         }
       }
-      if (slot === undefined) return;
+      if (slot === undefined) {
+        this.spawnLater();
+        return;
+      }
       this.dispatch(slot, this.takeNext());
     }
+  }
+
+  /**
+   * A new worker costs about 0.5 s of CPU before its first page (loading and compiling pdf.js and its
+   * canvas addon; its first PDF took 0.75 s against 0.1 s for the next ones, in an incremental sync
+   * of the bench), as much as five ordinary PDFs on a worker that is already running. So with every
+   * worker busy, another starts only when SPAWN_AT_QUEUE PDFs wait, or when the oldest has waited
+   * SPAWN_AFTER_WAIT_MS: a run with a few PDFs spread over its fetches (a mirror's usual run) starts
+   * one worker, a run with many (a first sync) starts them all within its first PDFs.
+   */
+  private wantsAnotherWorker(): boolean {
+    if (this.slots.size === 0 || this.queue.length >= SPAWN_AT_QUEUE) return true;
+    const oldest = Math.min(...this.queue.map((job) => job.queuedAt));
+    return performance.now() - oldest >= SPAWN_AFTER_WAIT_MS;
+  }
+
+  /** With jobs waiting and room in the pool, look again once the oldest has waited long enough. */
+  private spawnLater(): void {
+    if (this.slots.size >= this.limits.size || this.queue.length === 0) return;
+    const oldest = Math.min(...this.queue.map((job) => job.queuedAt));
+    this.spawnTimer = setTimeout(() => this.pump(), Math.max(0, oldest + SPAWN_AFTER_WAIT_MS - performance.now()));
+    // The busy workers keep the process alive while jobs wait; this timer need not.
+    this.spawnTimer.unref();
   }
 
   /** Removes and returns the largest queued job (the oldest of equals); the queue is not empty. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { open, rename, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { commitCommands, FastImportSession, identityLine } from '../src/store/fast-import.js';
@@ -42,6 +42,15 @@ describe('fast-import commands', () => {
     assert.deepEqual(stream, expected);
   });
 
+  it('names a blob git already has by its id, and refuses anything else as an id', () => {
+    const blob = '0123456789abcdef0123456789abcdef01234567';
+    const parts = commitCommands('refs/heads/main', 1, { message: 'm\n', authorDate: '2012-12-03T09:00:00Z', changes: [{ path: 'raw/a/b.pdf', data: { blob } }] }, who, who, undefined, new Date(0));
+    assert.ok(Buffer.concat(parts).toString('utf8').includes(`\nM 100644 ${blob} raw/a/b.pdf\nget-mark :1\n`));
+    for (const bad of ['inline', `${blob}\nD text/x`, blob.slice(1), blob.toUpperCase()]) {
+      assert.throws(() => commitCommands('refs/heads/main', 1, { message: 'm\n', authorDate: '2012-12-03T09:00:00Z', changes: [{ path: 'raw/a/b.pdf', data: { blob: bad } }] }, who, who, undefined, new Date(0)), StoreError);
+    }
+  });
+
   for (const path of ['text/a b.txt', 'text/a\nb', '"quoted"', '']) {
     it(`refuses the path ${JSON.stringify(path)}`, () => {
       assert.throws(() => commitCommands('refs/heads/main', 1, { message: 'm', authorDate: '2012-12-03T09:00:00Z', changes: [{ path, data: 'x' }] }, who, who, undefined, new Date()), StoreError);
@@ -71,24 +80,31 @@ describe('a fast-import session', () => {
     git(dir, 'fsck', '--strict', '--no-progress');
   });
 
-  it('streams a file from an open handle, as it was when opened, and closes the handle', async () => {
+  it('a commit names a blob that git hash-object stored beside the stream', async () => {
     const dir = await repo();
     const file = join(dir, '..', 'big.bin');
     const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
     bytes.write('start', 0);
     bytes.write('end', bytes.length - 3);
     await writeFile(file, bytes);
-    const handle = await open(file, 'r');
+    const blob = git(dir, 'hash-object', '-w', '--no-filters', '--', file).trim();
     const session = await FastImportSession.start(dir, { author: who, committer: who });
-    const id = session.commit({ message: 'Raw\n', authorDate: '2012-12-03T09:00:00Z', changes: [{ path: 'raw/big.bin', data: { handle, name: 'big.bin' } }] });
-    // Replaced (renamed over) before the commit may have been written: the handle still reads the old bytes.
-    await writeFile(`${file}.new`, 'other bytes');
-    await rename(`${file}.new`, file);
-    await id;
+    const id = await session.commit({ message: 'Raw\n', authorDate: '2012-12-03T09:00:00Z', changes: [{ path: 'raw/big.bin', data: { blob } }, { path: 'text/big.txt', data: 'text\n' }] });
     await session.finish();
+    assert.equal(git(dir, 'rev-parse', 'HEAD').trim(), id);
     const stored = execFileSync('git', ['-C', dir, 'cat-file', 'blob', 'HEAD:raw/big.bin'], { maxBuffer: 64 * 1024 * 1024 });
     assert.ok(stored.equals(bytes));
-    await assert.rejects(handle.stat(), 'the handle was closed');
+    git(dir, 'fsck', '--strict', '--no-progress');
+  });
+
+  it('a blob git does not have breaks the session: the commit fails, no ref moves', async () => {
+    const dir = await repo();
+    const before = git(dir, 'rev-parse', 'HEAD').trim();
+    const session = await FastImportSession.start(dir, { author: who, committer: who });
+    await assert.rejects(session.commit({ message: 'Raw\n', authorDate: '2012-12-03T09:00:00Z', changes: [{ path: 'raw/x.bin', data: { blob: 'ab'.repeat(20) } }] }), StoreError);
+    await assert.rejects(session.finish(), StoreError);
+    assert.equal(git(dir, 'rev-parse', 'HEAD').trim(), before);
+    git(dir, 'fsck', '--strict', '--no-progress', '--no-dangling');
   });
 
   it('fast-import killed mid-batch: the unanswered commits and later calls fail, refs stay at the last checkpoint, fsck is clean', async () => {
@@ -99,11 +115,9 @@ describe('a fast-import session', () => {
     // Answered after the checkpoint was carried out: the branch is at first[4] now.
     await session.commit(change(5));
     assert.equal(git(dir, 'rev-parse', 'refs/heads/main').trim(), first[4]);
-    const big = join(dir, '..', 'big.bin');
-    await writeFile(big, Buffer.alloc(8 * 1024 * 1024, 1));
     const batch = [
       ...Array.from({ length: 20 }, (_, index) => session.commit(change(10 + index))),
-      session.commit({ message: 'Big\n', authorDate: '2012-12-03T09:00:00Z', changes: [{ path: 'raw/big.bin', data: { handle: await open(big, 'r'), name: 'big.bin' } }] }),
+      session.commit({ message: 'Big\n', authorDate: '2012-12-03T09:00:00Z', changes: [{ path: 'raw/big.bin', data: new Uint8Array(8 * 1024 * 1024).fill(1) }] }),
       ...Array.from({ length: 20 }, (_, index) => session.commit(change(30 + index))),
     ];
     process.kill(session.pid as number, 'SIGKILL');

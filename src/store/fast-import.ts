@@ -6,31 +6,29 @@
 // Pipelined: commit() queues a commit's commands and returns at once with a promise of its id; the
 // commands go to git in call order while the caller goes on (the next document's commit does not
 // wait for git to deflate this one's blobs). Answers to `get-mark` come back in the same order.
-// Large raw files are streamed to git from an open file, never read whole into memory.
+// Large raw files are not sent through the stream at all: the store writes them with
+// `git hash-object -w` beside it and the commit names the blob (fast-import would stop reading
+// commands while it deflated an 80 MiB file).
 //
 // Crash safety: refs move only at a checkpoint or at the end. A run killed in between loses the
 // commits since the last checkpoint, never half of one; the work-tree files it wrote are complete
 // (atomic renames) and the next run's recovery discards them and fetches those documents again.
-// If anything goes wrong while a commit is being written (a raw file shorter than it said, git
-// gone), the session is broken: git is killed before it can read the rest of the stream as data, so
+// If anything goes wrong while a commit is being written (git gone, a bad answer), the session is broken: git is killed before it can read the rest of the stream as data, so
 // no ref ever moves past the last checkpoint, and every commit not yet answered fails.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import type { FileHandle } from 'node:fs/promises';
 import { StoreError } from '../errors.js';
 import { gitOutput } from './git-process.js';
 
-/** Content read from an open file when the commit is written (the handle is closed after). */
-export interface FileContent {
-  handle: FileHandle;
-  /** For messages. */
-  name: string;
+/** A blob git already has (written by `git hash-object -w`), named by its object id. */
+export interface StoredBlob {
+  blob: string;
 }
 
 export interface FileChange {
   /** Path relative to the repository root, forward slashes. */
   path: string;
   /** New content; null deletes the path. */
-  data: string | Uint8Array | FileContent | null;
+  data: string | Uint8Array | StoredBlob | null;
 }
 
 export interface FastCommit {
@@ -52,14 +50,8 @@ export interface Identity {
  */
 const CHECKPOINT_EVERY = 1000;
 const CHECKPOINT_AFTER_MS = 15_000;
-/** Bytes read from a streamed file at a time. */
-const STREAM_CHUNK = 1 << 20;
-
-/** A part of the command stream: bytes, or a file's content announced with its size. */
-export type CommandPart = Buffer | FileContent;
-
-function isFileContent(data: unknown): data is FileContent {
-  return typeof data === 'object' && data !== null && 'handle' in data;
+function isStoredBlob(data: unknown): data is StoredBlob {
+  return typeof data === 'object' && data !== null && 'blob' in data;
 }
 
 /** `Name <email> epoch +0000`, as fast-import wants it. */
@@ -69,10 +61,10 @@ export function identityLine(identity: Identity, date: Date): string {
 }
 
 /**
- * The fast-import commands of one commit (pure, so it can be tested without git). A file's content
- * is left as a FileContent part; the writer sends `data <size>` and the bytes.
+ * The fast-import commands of one commit (pure, so it can be tested without git): contents inline
+ * with their byte counts, blobs git already has by their ids.
  */
-export function commitCommands(branch: string, mark: number, commit: FastCommit, author: Identity, committer: Identity, parent: string | undefined, now: Date): CommandPart[] {
+export function commitCommands(branch: string, mark: number, commit: FastCommit, author: Identity, committer: Identity, parent: string | undefined, now: Date): Buffer[] {
   const message = Buffer.from(commit.message, 'utf8');
   const head = [
     `commit ${branch}`,
@@ -81,14 +73,15 @@ export function commitCommands(branch: string, mark: number, commit: FastCommit,
     `committer ${identityLine(committer, now)}`,
     `data ${message.length}`,
   ].join('\n');
-  const parts: CommandPart[] = [Buffer.from(`${head}\n`), message, Buffer.from('\n')];
+  const parts: Buffer[] = [Buffer.from(`${head}\n`), message, Buffer.from('\n')];
   if (parent !== undefined) parts.push(Buffer.from(`from ${parent}\n`));
   for (const change of commit.changes) {
     if (!/^[A-Za-z0-9._\-/]+$/.test(change.path)) throw new StoreError(`refusing an unexpected path for a commit: ${JSON.stringify(change.path)}`);
     if (change.data === null) {
       parts.push(Buffer.from(`D ${change.path}\n`));
-    } else if (isFileContent(change.data)) {
-      parts.push(Buffer.from(`M 100644 inline ${change.path}\n`), change.data, Buffer.from('\n'));
+    } else if (isStoredBlob(change.data)) {
+      if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(change.data.blob)) throw new StoreError(`refusing an unexpected object id for ${change.path}: ${JSON.stringify(change.data.blob)}`);
+      parts.push(Buffer.from(`M 100644 ${change.data.blob} ${change.path}\n`));
     } else {
       const data = typeof change.data === 'string' ? Buffer.from(change.data, 'utf8') : Buffer.from(change.data.buffer, change.data.byteOffset, change.data.byteLength);
       parts.push(Buffer.from(`M 100644 inline ${change.path}\ndata ${data.length}\n`), data, Buffer.from('\n'));
@@ -201,56 +194,28 @@ export class FastImportSession {
     if (stdin.destroyed) throw new StoreError('git fast-import stopped reading its input');
   }
 
-  /** `data <size>` and exactly that many bytes of the file (its size when the handle was opened). */
-  private async sendFile(file: FileContent): Promise<void> {
-    const { size } = await file.handle.stat();
-    await this.send(Buffer.from(`data ${size}\n`));
-    let position = 0;
-    while (position < size) {
-      // A fresh buffer each time: the pipe may still hold the previous one.
-      const chunk = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, size - position));
-      const { bytesRead } = await file.handle.read(chunk, 0, chunk.length, position);
-      if (bytesRead === 0) throw new StoreError(`${file.name} ended after ${position} of ${size} bytes while it was being committed`);
-      position += bytesRead;
-      await this.send(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
-    }
-  }
-
-  private async write(parts: CommandPart[]): Promise<void> {
-    for (const part of parts) {
-      if (Buffer.isBuffer(part)) await this.send(part);
-      else await this.sendFile(part);
-    }
-  }
-
   /** Queue these bytes after everything queued before; a failure breaks the session. */
-  private enqueue(parts: CommandPart[]): Promise<void> {
-    const files = parts.filter((part): part is FileContent => !Buffer.isBuffer(part));
+  private enqueue(parts: Buffer[]): Promise<void> {
     this.writing = this.writing
-      .then(() => this.write(parts))
-      .catch((error: unknown) => this.break(error))
-      .finally(() => Promise.all(files.map((file) => file.handle.close().catch(() => undefined))).then(() => undefined));
+      .then(async () => {
+        for (const part of parts) await this.send(part);
+      })
+      .catch((error: unknown) => this.break(error));
     return this.writing;
   }
 
   /**
    * Commit these changes on top of the branch. Returns at once: the commit's commands are written
-   * after those of earlier calls, and the promise resolves with its id once git has made it. File
-   * contents are read when the commit is written, and their handles closed then (also on failure).
+   * after those of earlier calls, and the promise resolves with its id once git has made it.
    */
   commit(commit: FastCommit): Promise<string> {
-    const handles = commit.changes.flatMap((change) => (isFileContent(change.data) ? [change.data.handle] : []));
-    if (this.failure !== undefined) {
-      for (const handle of handles) void handle.close().catch(() => undefined);
-      return Promise.reject(this.failure);
-    }
-    let parts: CommandPart[];
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    let parts: Buffer[];
     try {
       // The first commit of the session continues the branch as the repository has it.
       const parent = this.first && this.hasParent ? `${this.branch}^0` : undefined;
       parts = commitCommands(this.branch, this.mark + 1, commit, this.author, this.committer, parent, new Date());
     } catch (error) {
-      for (const handle of handles) void handle.close().catch(() => undefined);
       return Promise.reject(error);
     }
     this.mark += 1;

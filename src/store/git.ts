@@ -111,6 +111,11 @@ export class MirrorRepo {
     await this.spawnGit(['commit-graph', 'write', '--reachable', '--changed-paths', '--split'], 'commit-graph').catch(() => undefined);
   }
 
+  /** Store this work-tree file as a blob (as is: no filters) and return its object id. */
+  async writeBlob(path: string): Promise<string> {
+    return (await this.spawnGit(['hash-object', '-w', '--no-filters', '--', path], `hash-object ${path}`)).trim();
+  }
+
   /** Make git's index agree with the work tree for these paths (after commits made without it). */
   async refreshIndex(paths: string[]): Promise<void> {
     if (paths.length === 0) return;

@@ -3,11 +3,11 @@
 // Through fast-import (the usual case) the documents' files are written concurrently (one document's
 // versions in order), and each version's commit is queued to git as soon as its files are in place:
 // record() resolves with the commit id when git has made it, but the next document does not wait
-// for that. Raw bytes the caller holds (and that are small) go to git from memory; others are
-// streamed from the file just moved into place, through a handle opened before any later version
-// could replace it. Without fast-import (signed commits) everything is serialized (one git index).
+// for that. Raw bytes the caller holds (and that are small) go to git from memory; larger files are
+// written into git's object store by `git hash-object` beside the stream, and the commit names the
+// blob. Without fast-import (signed commits) everything is serialized (one git index).
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StoreError } from '../errors.js';
 import { FastImportSession, type FileChange } from './fast-import.js';
@@ -169,10 +169,7 @@ export class DocumentStore {
     if (this.aborted || this.session === undefined) throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
     const { changes, message } = await this.writeFiles(version, true);
     const session = this.session;
-    if (this.aborted || session === undefined) {
-      await closeFiles(changes);
-      throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
-    }
+    if (this.aborted || session === undefined) throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
     for (const change of changes) this.touched.add(change.path);
     const id = session.commit({ message, authorDate: version.authorDate, changes });
     // Rejections are handled by record()'s caller; this keeps the wrapper from counting as unhandled.
@@ -194,7 +191,7 @@ export class DocumentStore {
   /**
    * Write text, raw and metadata into the work tree (each atomically) and say what the commit
    * changes. With `contents`, each change carries what git should store: the text and metadata from
-   * memory, the raw bytes from the caller's buffer or from an open handle on the file.
+   * memory, the raw bytes from the caller's buffer or, when large, as a blob git has just stored.
    */
   private async writeFiles(version: VersionToRecord, contents: boolean): Promise<{ changes: FileChange[]; message: string }> {
     const { meta } = version;
@@ -216,8 +213,12 @@ export class DocumentStore {
         const bytes = version.rawBytes;
         if (!contents) changes.push({ path: meta.raw, data: '' });
         else if (bytes !== undefined && bytes.byteLength === meta.size && bytes.byteLength <= IN_MEMORY_RAW_MAX) changes.push({ path: meta.raw, data: bytes });
-        // Opened now: a later version moved over this path cannot change what this commit stores.
-        else changes.push({ path: meta.raw, data: { handle: await open(rawFile, 'r'), name: meta.raw } });
+        // A large file goes into git's object store by a process of its own, beside the commit stream:
+        // fast-import reads and deflates a blob before it reads the next command, so an 80 MiB PDF
+        // sent through it held up every other document's commit for seconds. The commit then names
+        // the blob. (A later version of this document waits for this one: the file cannot change under
+        // git here.) A crash before the commit leaves only a dangling blob, which fsck accepts.
+        else changes.push({ path: meta.raw, data: { blob: await this.repo.writeBlob(meta.raw) } });
       }
       if (version.previousRaw && version.previousRaw !== meta.raw) {
         await rm(join(this.mirrorDir, version.previousRaw), { force: true });
@@ -226,7 +227,6 @@ export class DocumentStore {
       await this.writeAtomic(metaPath, metaText);
       changes.push({ path: metaPath, data: metaText });
     } catch (error) {
-      await closeFiles(changes);
       if (error instanceof StoreError) throw error;
       throw new StoreError(`cannot write the files of ${meta.id}: ${(error as Error).message}`, { cause: error });
     }
@@ -273,9 +273,3 @@ async function retryMissingDir(dir: string, work: () => Promise<void>): Promise<
   }
 }
 
-async function closeFiles(changes: readonly FileChange[]): Promise<void> {
-  for (const change of changes) {
-    const data = change.data;
-    if (data !== null && typeof data === 'object' && 'handle' in data) await data.handle.close().catch(() => undefined);
-  }
-}

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { normalizeText } from '../src/extract/normalize.js';
-import { pageLines, rejoinHyphenation, removeRunningLines, type PdfTextItem } from '../src/extract/pdf-layout.js';
-import { extractPdf } from '../src/extract/pdf.js';
+import { pageLines, rejoinHyphenation, removeRunningLines, withFormFieldValues, type PdfTextItem } from '../src/extract/pdf-layout.js';
+import { extractPdf, formFieldValues } from '../src/extract/pdf.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string): Uint8Array => new Uint8Array(readFileSync(new URL(path, root)));
@@ -154,5 +154,78 @@ describe('real PDFs', () => {
     const extraction = await extractPdf(read('test/fixtures/real/pdf/nonlatin/arabic_cid-truetype.pdf'));
     assert.match(extraction.text, /^انواع الخطوط العربية$/m);
     assert.doesNotMatch(extraction.text, /[\uFB50-\uFDFF\uFE70-\uFEFE]/);
+  });
+});
+
+describe('form fields: what was filled in is text', () => {
+  const label = (str: string, x: number, y: number, hasEOL = false): PdfTextItem => ({ str, dir: 'ltr', transform: [11, 0, 0, 11, x, y], width: str.length * 5.5, height: 11, hasEOL });
+  const cases: { name: string; items: PdfTextItem[]; fields: { value: string; rect: number[] }[]; expected: string[] }[] = [
+    {
+      name: 'a value goes after the label on its line',
+      items: [label('Form', 50, 750, true), label('First Name', 57, 710), label('Last Name', 216, 710, true), label('Birthday', 57, 694, true)],
+      fields: [{ value: 'Alice', rect: [120, 710, 204, 718] }],
+      expected: ['Form', 'First Name Alice Last Name', 'Birthday'],
+    },
+    {
+      name: 'two values on one line keep their left-to-right order, whichever comes first',
+      items: [label('First Name', 57, 710), label('Last Name', 216, 710, true)],
+      fields: [{ value: 'Smith', rect: [273, 710, 357, 718] }, { value: 'Alice', rect: [120, 710, 204, 718] }],
+      expected: ['First Name Alice Last Name Smith'],
+    },
+    {
+      name: 'a value with no printed text on its line ends the page, on a line of its own',
+      items: [label('Form', 50, 750, true), label('Signature', 57, 600, true)],
+      fields: [{ value: 'Bob', rect: [77, 491, 231, 499] }],
+      expected: ['Form', 'Signature', 'Bob'],
+    },
+    {
+      name: 'empty and blank values add nothing; inner whitespace is one space',
+      items: [label('Name', 57, 710, true)],
+      fields: [{ value: '', rect: [120, 710, 204, 718] }, { value: ' \n ', rect: [120, 690, 204, 698] }, { value: 'Ana\nMaria', rect: [120, 600, 204, 608] }],
+      expected: ['Name', 'Ana Maria'],
+    },
+    {
+      name: 'no fields: the items unchanged',
+      items: [label('Name', 57, 710, true)],
+      fields: [],
+      expected: ['Name'],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const lines = pageLines(withFormFieldValues(c.items, c.fields)).map((line) => line.replace(/ +/g, ' ').trim());
+      assert.deepEqual(lines, c.expected);
+    });
+  }
+
+  it('formFieldValues: visible text fields and chosen options (by their names); buttons, hidden and broken widgets left out', () => {
+    const rect = [10, 10, 100, 20];
+    const values = formFieldValues([
+      { subtype: 'Widget', fieldType: 'Tx', fieldValue: 'Alice', rect },
+      { subtype: 'Widget', fieldType: 'Tx', fieldValue: '', rect },
+      { subtype: 'Widget', fieldType: 'Tx', fieldValue: 'Secret', rect, hidden: true },
+      { subtype: 'Widget', fieldType: 'Btn', fieldValue: 'Yes', rect },
+      { subtype: 'Widget', fieldType: 'Ch', fieldValue: ['de', 'fr'], rect, options: [{ exportValue: 'de', displayValue: 'German' }, { exportValue: 'fr', displayValue: 'French' }] },
+      { subtype: 'Widget', fieldType: 'Ch', fieldValue: [''], rect, options: [] },
+      { subtype: 'Widget', fieldType: 'Ch', fieldValue: 'xx', rect, options: [] },
+      { subtype: 'Link', fieldType: 'Tx', fieldValue: 'not a widget', rect },
+      { subtype: 'Widget', fieldType: 'Tx', fieldValue: 'no rect' },
+      { subtype: 'Widget', fieldType: 'Tx', fieldValue: 'bell\u0007', rect },
+    ]);
+    assert.deepEqual(values, [
+      { value: 'Alice', rect },
+      { value: 'German, French', rect },
+      { value: 'xx', rect },
+      { value: 'bell ', rect },
+    ]);
+  });
+
+  it('a real LibreOffice form: the filled-in names are in the text, where pdftotext prints them', async () => {
+    const extraction = await extractPdf(read('test/fixtures/real/pdf/forms/libreoffice-form_acroform.pdf'));
+    const text = normalizeText(extraction.text);
+    assert.match(text, /^First Name Alice Last Name$/m);
+    assert.match(text, /^Bob$/m);
+    // The empty fields and unchecked boxes add nothing.
+    assert.doesNotMatch(text, /\b(Off|Yes|Unknown)\b/);
   });
 });

@@ -15,7 +15,7 @@ import { applyVolatileText } from './volatile.js';
 export const EXTRACTOR_VERSIONS = {
   html: 'html@3',
   docx: 'mammoth@1.13+html@3',
-  pdf: 'pdf-parse@2.4.5+layout@2',
+  pdf: 'pdf-parse@2.4.5+layout@3',
   text: 'text@2',
   unsupported: 'none@1',
 } as const;

@@ -30,6 +30,52 @@ interface Segment {
   rtl: boolean;
 }
 
+/** A form field's value as the page shows it: what was typed or chosen, and where (PDF units). */
+export interface FormFieldValue {
+  value: string;
+  /** [x1, y1, x2, y2] of the field's widget. */
+  rect: number[];
+}
+
+/**
+ * The page's text items with the values of its filled-in form fields added as text items, so that a
+ * leaked form keeps what was written in it (pdf.js's text content holds only the printed labels;
+ * pdftotext prints both). A value goes after the last item on its line that ends left of the field
+ * ("First Name" then "Alice"), or at the end of the page when no printed text shares its line.
+ */
+export function withFormFieldValues(items: readonly PdfTextItem[], fields: readonly FormFieldValue[]): PdfTextItem[] {
+  const result = [...items];
+  for (const field of fields) {
+    const value = field.value.replace(/\s+/g, ' ').trim();
+    const [x1 = 0, y1 = 0, , y2 = y1] = field.rect;
+    if (value === '') continue;
+    // A single-line field's text sits about a quarter of the way up its box, at most 12 pt high.
+    const size = Math.min(12, Math.max(1, Math.abs(y2 - y1)));
+    const baseline = Math.min(y1, y2) + Math.abs(y2 - y1) * 0.25;
+    const x = x1 + 2;
+    const item: PdfTextItem = { str: value, dir: 'ltr', transform: [size, 0, 0, size, x, baseline], width: value.length * size * 0.5, height: size, hasEOL: false };
+    let after = -1;
+    let afterEnd = -Infinity;
+    result.forEach((candidate, index) => {
+      const cx = candidate.transform[4] ?? 0;
+      const cy = candidate.transform[5] ?? 0;
+      const end = cx + candidate.width;
+      if (candidate.str.trim() !== '' && Math.abs(cy - baseline) < LINE_THRESHOLD && end <= x + 1 && end >= afterEnd) {
+        after = index;
+        afterEnd = end;
+      }
+    });
+    const previous = result[after];
+    if (previous === undefined) {
+      result.push({ ...item, hasEOL: true });
+    } else {
+      // The line now ends after the value, not after the label.
+      result.splice(after, 1, { ...previous, hasEOL: false }, { ...item, hasEOL: previous.hasEOL });
+    }
+  }
+  return result;
+}
+
 /**
  * The lines of one page, in the content stream's order (which follows columns in the PDFs producers
  * write; pdftotext's layout analysis agrees on 99% of the two-column paper's words). Items are joined

@@ -8,7 +8,7 @@ import { errorMessage, ExtractError, LeakmirrorError } from '../errors.js';
 import { EXTRACTOR_VERSIONS } from './index.js';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { findTesseract, ocrExtractorTag, ocrPages, type OcrOptions, type OcrRecord, type PageSize, type Tesseract } from './ocr.js';
-import { pageLines, rejoinHyphenation, removeRunningLines, type PdfTextItem } from './pdf-layout.js';
+import { pageLines, rejoinHyphenation, removeRunningLines, withFormFieldValues, type FormFieldValue, type PdfTextItem } from './pdf-layout.js';
 import type { Extraction } from './types.js';
 
 /** The exact marker line that opens page `n` (1-based). */
@@ -222,11 +222,47 @@ async function readPageLines(document: PDFDocumentProxy): Promise<PageLines> {
     // Normalization off: pdf.js folds Arabic ligatures after reversing RTL words (see pageLines).
     const content = await page.getTextContent({ disableNormalization: true });
     const items: PdfTextItem[] = content.items.flatMap((item) => ('str' in item ? [item] : []));
-    lines.push(pageLines(items).map(cleanLine));
+    const fields = formFieldValues(await page.getAnnotations({ intent: 'display' }));
+    lines.push(pageLines(fields.length > 0 ? withFormFieldValues(items, fields) : items).map(cleanLine));
     // Fonts, parsed operator lists and images of the page, released on both sides of pdf.js.
     page.cleanup();
   }
   return { lines, sizes, brokenPage };
+}
+
+/** What pdf.js says of a form field's widget (the fields this module reads). */
+interface WidgetAnnotation {
+  subtype?: unknown;
+  fieldType?: unknown;
+  fieldValue?: unknown;
+  hidden?: unknown;
+  rect?: unknown;
+  options?: unknown;
+}
+
+/**
+ * The values filled into the page's visible text and choice fields (choices by their display
+ * names). Buttons are left out: a check box's state has no text of its own.
+ */
+export function formFieldValues(annotations: readonly unknown[]): FormFieldValue[] {
+  const fields: FormFieldValue[] = [];
+  for (const annotation of annotations as WidgetAnnotation[]) {
+    if (annotation.subtype !== 'Widget' || annotation.hidden === true || !Array.isArray(annotation.rect)) continue;
+    const rect = annotation.rect.filter((n): n is number => typeof n === 'number');
+    if (rect.length !== 4) continue;
+    let value: string | undefined;
+    if (annotation.fieldType === 'Tx' && typeof annotation.fieldValue === 'string') value = annotation.fieldValue;
+    if (annotation.fieldType === 'Ch') {
+      const chosen = (Array.isArray(annotation.fieldValue) ? annotation.fieldValue : [annotation.fieldValue]).filter((v): v is string => typeof v === 'string' && v !== '');
+      const options = Array.isArray(annotation.options) ? (annotation.options as Array<{ exportValue?: unknown; displayValue?: unknown }>) : [];
+      value = chosen.map((v) => {
+        const option = options.find((o) => o.exportValue === v);
+        return typeof option?.displayValue === 'string' ? option.displayValue : v;
+      }).join(', ');
+    }
+    if (value !== undefined && value.trim() !== '') fields.push({ value: value.replace(CONTROL_CHARACTERS, ' '), rect });
+  }
+  return fields;
 }
 
 function asExtractError(error: unknown): LeakmirrorError {

@@ -222,7 +222,8 @@ async function readPageLines(document: PDFDocumentProxy): Promise<PageLines> {
     // Normalization off: pdf.js folds Arabic ligatures after reversing RTL words (see pageLines).
     const content = await page.getTextContent({ disableNormalization: true });
     const items: PdfTextItem[] = content.items.flatMap((item) => ('str' in item ? [item] : []));
-    const fields = formFieldValues(await page.getAnnotations({ intent: 'display' }));
+    // Broken annotations cost the page its form values, never its text.
+    const fields = formFieldValues(await page.getAnnotations({ intent: 'display' }).catch(() => []));
     lines.push(pageLines(fields.length > 0 ? withFormFieldValues(items, fields) : items).map(cleanLine));
     // Fonts, parsed operator lists and images of the page, released on both sides of pdf.js.
     page.cleanup();

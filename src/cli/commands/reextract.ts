@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../exit.js';
 import { withExamples, type Cli } from '../main.js';
+import { collectGarbageSooner } from '../memory.js';
 
 export function register(program: Command, cli: Cli): void {
   const command = program
@@ -11,6 +12,7 @@ export function register(program: Command, cli: Cli): void {
     .action(async (flags: { source?: string[]; dryRun?: boolean }, self: Command) => {
       const output = cli.output(self);
       const { reextract } = await import('../../core/reextract.js');
+      collectGarbageSooner();
       const result = await reextract({
         mirrorDir: cli.mirrorDir(self),
         sources: flags.source,

@@ -3,6 +3,7 @@ import { EXIT } from '../exit.js';
 import { parseInteger, withExamples, type Cli } from '../main.js';
 import type { Output } from '../output.js';
 import { renderDocumentLine, renderSyncSummary } from '../render.js';
+import { collectGarbageSooner } from '../memory.js';
 
 interface SyncFlags {
   dryRun?: boolean;
@@ -25,6 +26,7 @@ export function register(program: Command, cli: Cli): void {
     .action(async (sourceNames: string[], flags: SyncFlags, self: Command) => {
       const output = cli.output(self);
       const [{ sync }, { parseShard }] = await Promise.all([import('../../core/sync.js'), import('../../core/shard.js')]);
+      collectGarbageSooner();
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       // SIGINT/SIGTERM: finish the documents in progress, record them, then stop (130/143).
       // A second signal stops at once; the next run cleans up after it.

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parseInteger, withExamples, type Cli } from '../main.js';
+import { collectGarbageSooner } from '../memory.js';
 
 interface WatchFlags {
   every: string;
@@ -28,6 +29,7 @@ export function register(program: Command, cli: Cli): void {
     .action(async (sourceNames: string[], flags: WatchFlags, self: Command) => {
       const output = cli.output(self);
       const [{ watch, formatDuration, parseDuration }, { sync }, { UsageError }] = await Promise.all([import('../../core/watch.js'), import('../../core/sync.js'), import('../../errors.js')]);
+      collectGarbageSooner();
       // Checked before anything runs: a bad duration is a usage error (exit 2).
       const everyMs = parseDuration(flags.every, '--every');
       const jitterMs = flags.jitter === undefined ? undefined : parseDuration(flags.jitter, '--jitter');

@@ -8,7 +8,8 @@
 // the worker answers `started`, `progress` before each page it reads by OCR, then `done` or `failed`
 // with the error serialized (class, failure, message, hint), rebuilt here as the same class.
 // Waiting PDFs go largest first: with both workers busy, a big PDF taken last would leave one
-// worker idle at the end of a run.
+// worker idle at the end of a run. Workers start as the work calls for them (a second one for a
+// queue, not for every PDF), and one that has read a large PDF is replaced to give its memory back.
 
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -34,9 +35,9 @@ export interface ExtractorOptions {
   /** Heap limit of each worker (`resourceLimits.maxOldGenerationSizeMb`); beyond it the worker dies. Default 1,024. */
   maxOldGenerationSizeMb?: number;
   /**
-   * Young generation of each worker (`resourceLimits.maxYoungGenerationSizeMb`). Default 12: V8's own
-   * (about 48 MiB a thread) made up 70 MiB of a cold sync's peak RSS for two workers, and on the real
-   * corpus PDFs the smaller one costs no measurable CPU (BENCHMARKS.md).
+   * Young generation of each worker (`resourceLimits.maxYoungGenerationSizeMb`). Default 12: with V8's
+   * own (32-48 MiB a thread) a cold sync of the bench peaked 20-60 MiB higher, and on the real corpus
+   * PDFs the smaller one costs no measurable CPU (BENCHMARKS.md).
    */
   maxYoungGenerationSizeMb?: number;
   /** A worker that has just read a PDF of at least this many bytes is replaced by a fresh one. Default 16 MiB. */

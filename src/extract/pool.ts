@@ -338,15 +338,21 @@ class PdfPool {
    */
   private wantsAnotherWorker(): boolean {
     if (this.slots.size === 0 || this.queue.length >= SPAWN_AT_QUEUE) return true;
-    const oldest = Math.min(...this.queue.map((job) => job.queuedAt));
-    return performance.now() - oldest >= SPAWN_AFTER_WAIT_MS;
+    return performance.now() - this.oldestQueuedAt() >= SPAWN_AFTER_WAIT_MS;
+  }
+
+  /**
+   * When the longest-waiting job was queued: the first in the queue, since jobs are appended in
+   * order and taking one out (largest first) keeps the others' order. The queue is not empty.
+   */
+  private oldestQueuedAt(): number {
+    return (this.queue[0] as Job).queuedAt;
   }
 
   /** With jobs waiting and room in the pool, look again once the oldest has waited long enough. */
   private spawnLater(): void {
     if (this.slots.size >= this.limits.size || this.queue.length === 0) return;
-    const oldest = Math.min(...this.queue.map((job) => job.queuedAt));
-    this.spawnTimer = setTimeout(() => this.pump(), Math.max(0, oldest + SPAWN_AFTER_WAIT_MS - performance.now()));
+    this.spawnTimer = setTimeout(() => this.pump(), Math.max(0, this.oldestQueuedAt() + SPAWN_AFTER_WAIT_MS - performance.now()));
     // The busy workers keep the process alive while jobs wait; this timer need not.
     this.spawnTimer.unref();
   }

@@ -13,8 +13,9 @@
 // Crash safety: refs move only at a checkpoint or at the end. A run killed in between loses the
 // commits since the last checkpoint, never half of one; the work-tree files it wrote are complete
 // (atomic renames) and the next run's recovery discards them and fetches those documents again.
-// If anything goes wrong while a commit is being written (git gone, a bad answer), the session is broken: git is killed before it can read the rest of the stream as data, so
-// no ref ever moves past the last checkpoint, and every commit not yet answered fails.
+// If anything goes wrong while a commit is being written (git gone, a bad answer), the session is
+// broken: git is killed before it can read the rest of the stream as data, so no ref ever moves
+// past the last checkpoint, and every commit not yet answered fails.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StoreError } from '../errors.js';
 import { gitOutput } from './git-process.js';
@@ -50,6 +51,7 @@ export interface Identity {
  */
 const CHECKPOINT_EVERY = 1000;
 const CHECKPOINT_AFTER_MS = 15_000;
+
 function isStoredBlob(data: unknown): data is StoredBlob {
   return typeof data === 'object' && data !== null && 'blob' in data;
 }

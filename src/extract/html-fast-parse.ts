@@ -1,0 +1,404 @@
+// A fast path for parsing HTML: htmlparser2 builds the tree about 5x faster than parse5, but it does
+// not apply the HTML5 tree-construction rules (implied <tbody>, closing a <p> before a block, the
+// adoption agency for misnested tags, foster parenting of text in tables, ...). So it is used only
+// for documents on which those rules change nothing: every element closed by its own end tag, in
+// order, and nested the way parse5 would keep it. Anything else (an implied or misnested close, an
+// element or a position this module does not know to be safe) abandons the fast parse, and the
+// caller parses with parse5 as before. The result is meant to be the very tree parse5 builds;
+// test/html-fast-parse.test.ts checks that on the real pages of the corpus and on random tag soup.
+//
+// Pure: a string in, a domhandler Document or `undefined` out (or a depth error, as with parse5).
+
+import { Parser } from 'htmlparser2';
+import { DomHandler, Element, Text } from 'domhandler';
+import type { AnyNode, ChildNode, Document, ParentNode, ProcessingInstruction } from 'domhandler';
+import { serializeDoctypeContent } from 'parse5-htmlparser2-tree-adapter';
+
+/** Thrown inside the parse to give up on the fast path; never escapes this module. */
+class NotSimple extends Error {}
+function notSimple(reason: string): NotSimple {
+  return new NotSimple(reason);
+}
+
+/** Elements htmlparser2 and parse5 both treat as void (no content, no end tag). */
+const VOID = new Set(['area', 'base', 'br', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr', 'col']);
+
+/** Elements allowed in <head> (parse5 keeps them there). */
+const HEAD_CONTENT = new Set(['title', 'meta', 'link', 'base', 'style', 'script']);
+
+/**
+ * Elements whose start tag parse5 handles as an ordinary element (or void) inside <body>, the same
+ * way htmlparser2 does, once the nesting rules below hold. Anything not listed (pre and textarea,
+ * which drop a leading newline; noscript, iframe, xmp and the other raw-text elements; svg and math;
+ * frames; image, nobr, ruby, object, ...) takes the parse5 path.
+ */
+const BODY_CONTENT = new Set([
+  'a', 'abbr', 'address', 'area', 'article', 'aside', 'audio', 'b', 'bdi', 'bdo', 'big', 'blockquote',
+  'br', 'button', 'canvas', 'caption', 'center', 'cite', 'code', 'col', 'colgroup', 'data', 'dd', 'del',
+  'details', 'dfn', 'dialog', 'div', 'dl', 'dt', 'em', 'embed', 'fieldset', 'figcaption', 'figure',
+  'font', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'i', 'img',
+  'input', 'ins', 'kbd', 'label', 'legend', 'li', 'link', 'main', 'map', 'mark', 'menu', 'meta',
+  'meter', 'nav', 'ol', 'optgroup', 'option', 'output', 'p', 'picture', 'progress', 'q', 's', 'samp',
+  'script', 'search', 'section', 'select', 'small', 'source', 'span', 'strike', 'strong', 'style',
+  'sub', 'summary', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'time', 'title', 'tr',
+  'track', 'tt', 'u', 'ul', 'var', 'video', 'wbr',
+]);
+/** Custom elements (a hyphen in the name) are ordinary elements to both parsers. */
+const CUSTOM_ELEMENT = /^[a-z][a-z0-9]*-[a-z0-9-]*$/;
+
+/** Start tags before which parse5 closes an open <p> (conservatively: any <p> above them). */
+const CLOSES_P = new Set([
+  'address', 'article', 'aside', 'blockquote', 'center', 'details', 'dialog', 'dir', 'div', 'dl',
+  'fieldset', 'figcaption', 'figure', 'footer', 'header', 'hgroup', 'main', 'menu', 'nav', 'ol', 'p',
+  'search', 'section', 'summary', 'ul', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'form', 'li', 'dd', 'dt',
+  'table', 'hr',
+]);
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const LISTS = new Set(['ul', 'ol', 'menu', 'dir']);
+/**
+ * parse5's formatting elements. It remembers at most three open ones of a kind (the "Noah's Ark"
+ * clause); with a fourth, an end tag can close an outer one too, so four deep is left to parse5.
+ */
+const FORMATTING = new Set(['a', 'b', 'big', 'code', 'em', 'font', 'i', 'nobr', 's', 'small', 'strike', 'strong', 'tt', 'u']);
+/** Elements that parse5 never nests in themselves (it closes the open one first). */
+const NEVER_NESTED = new Set(['a', 'button', 'form', 'select']);
+
+/** Table elements and the only parents parse5 keeps them under. */
+const TABLE_PARENTS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['caption', new Set(['table'])],
+  ['colgroup', new Set(['table'])],
+  ['thead', new Set(['table'])],
+  ['tbody', new Set(['table'])],
+  ['tfoot', new Set(['table'])],
+  // A <tr> right under <table> is given a <tbody> afterwards, as parse5 does (see wrapRowsInTbody).
+  ['tr', new Set(['table', 'thead', 'tbody', 'tfoot'])],
+  ['td', new Set(['tr'])],
+  ['th', new Set(['tr'])],
+  ['col', new Set(['colgroup'])],
+]);
+/** Elements allowed directly in each table context; text there must be whitespace. */
+const TABLE_CONTEXT_CHILDREN: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['table', new Set(['caption', 'colgroup', 'thead', 'tbody', 'tfoot', 'tr', 'script', 'style'])],
+  ['thead', new Set(['tr', 'script', 'style'])],
+  ['tbody', new Set(['tr', 'script', 'style'])],
+  ['tfoot', new Set(['tr', 'script', 'style'])],
+  ['tr', new Set(['td', 'th', 'script', 'style'])],
+  ['colgroup', new Set(['col'])],
+  // In a <select> parse5 drops most start tags; keep to options.
+  ['select', new Set(['option', 'optgroup'])],
+  ['optgroup', new Set(['option'])],
+]);
+
+const ATTRIBUTE_NAME = /^[a-z_:@][-a-z0-9_:.@]*$/;
+const WHITESPACE_ONLY = /^[ \t\n\f]*$/;
+/**
+ * Source text the two tokenizers may read differently: NUL, a leading byte-order mark, `</` not
+ * followed by a letter (parse5 makes a bogus comment of it), CDATA sections.
+ */
+const TOKENIZER_TRAPS = /\0|^\uFEFF|<\/(?![a-zA-Z])|<!\[CDATA\[/;
+
+export interface FastParseOptions {
+  /** Elements inside elements, `<html>` being level 1: deeper is `onTooDeep()`'s error. */
+  maxDepth: number;
+  onTooDeep: () => Error;
+}
+
+/**
+ * The document tree parse5 would build for `html`, or `undefined` when the fast parse cannot be
+ * sure of that (the caller then parses with parse5).
+ */
+export function fastParseHtml(html: string, options: FastParseOptions): Document | undefined {
+  const result = tryFastParseHtml(html, options);
+  return 'document' in result ? result.document : undefined;
+}
+
+/** As `fastParseHtml`, saying why a document is left to parse5 (for tests and diagnostics). */
+export function tryFastParseHtml(html: string, options: FastParseOptions): { document: Document } | { reason: string } {
+  const trap = TOKENIZER_TRAPS.exec(html);
+  if (trap !== null) return { reason: `source text ${JSON.stringify(trap[0])}` };
+  // parse5 turns CRLF and lone CR into LF before it tokenizes; htmlparser2 keeps them.
+  const source = html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html;
+  const handler = new CheckingHandler(options);
+  const parser = new Parser(handler, { decodeEntities: true });
+  try {
+    parser.end(source);
+  } catch (error) {
+    if (error instanceof NotSimple) return { reason: error.message };
+    throw error;
+  }
+  const document = handler.root;
+  const outline = matchParse5Document(document);
+  return outline === undefined ? { document } : { reason: outline };
+}
+
+/** A domhandler that refuses, as it goes, anything parse5 would build differently. */
+class CheckingHandler extends DomHandler {
+  private readonly maxDepth: number;
+  private readonly onTooDeep: () => Error;
+  private seenHtml = false;
+  private seenHead = false;
+  private seenBody = false;
+  private seenDoctype = false;
+
+  constructor(options: FastParseOptions) {
+    super(undefined, { withStartIndices: false, withEndIndices: false });
+    this.maxDepth = options.maxDepth;
+    this.onTooDeep = options.onTooDeep;
+  }
+
+  private get parent(): ParentNode {
+    // The document is always at the bottom of the stack.
+    return this.tagStack[this.tagStack.length - 1] as ParentNode;
+  }
+
+  private hasAncestor(names: ReadonlySet<string> | string, stopAt?: ReadonlySet<string>): boolean {
+    for (let i = this.tagStack.length - 1; i > 0; i--) {
+      const name = (this.tagStack[i] as Element).name;
+      if (typeof names === 'string' ? name === names : names.has(name)) return true;
+      if (stopAt?.has(name) === true) return false;
+    }
+    return false;
+  }
+
+  /** How many open elements are named `name`, counting up to `enough`. */
+  private countAncestors(name: string, enough: number): number {
+    let count = 0;
+    for (let i = this.tagStack.length - 1; i > 0 && count < enough; i--) {
+      if ((this.tagStack[i] as Element).name === name) count++;
+    }
+    return count;
+  }
+
+  override onopentag(name: string, attribs: Record<string, string>, isImplied?: boolean): void {
+    // An implied start tag is a stray </p> or </br>, which parse5 handles in its own way.
+    if (isImplied === true) throw notSimple(`stray </${name}>`);
+    for (const attribute of Object.keys(attribs)) {
+      if (!ATTRIBUTE_NAME.test(attribute)) throw notSimple(`attribute name ${JSON.stringify(attribute)}`);
+    }
+    this.checkPosition(name);
+    super.onopentag(name, attribs);
+    if (this.tagStack.length - 1 > this.maxDepth) throw this.onTooDeep();
+  }
+
+  private checkPosition(name: string): void {
+    const parent = this.parent;
+    if (parent.type === 'root') {
+      if (name !== 'html' || this.seenHtml) throw notSimple(`<${name}> outside <html>`);
+      this.seenHtml = true;
+      return;
+    }
+    const parentName = (parent as Element).name;
+    if (parentName === 'html') {
+      // <head> first, then <body>, nothing else: parse5 moves anything else into them.
+      if (name === 'head' && !this.seenHead && !this.seenBody && parent.children.every(isWhitespaceOrComment)) {
+        this.seenHead = true;
+        return;
+      }
+      if (name === 'body' && this.seenHead && !this.seenBody) {
+        this.seenBody = true;
+        return;
+      }
+      throw notSimple(`<${name}> in <html>`);
+    }
+    if (parentName === 'head') {
+      if (!HEAD_CONTENT.has(name)) throw notSimple(`<${name}> in <head>`);
+      return;
+    }
+    if (parentName === 'script' || parentName === 'style' || parentName === 'title') throw notSimple(`<${name}> in <${parentName}>`);
+    if (!BODY_CONTENT.has(name) && !CUSTOM_ELEMENT.test(name)) throw notSimple(`<${name}>`);
+
+    const allowedInContext = TABLE_CONTEXT_CHILDREN.get(parentName);
+    if (allowedInContext !== undefined && !allowedInContext.has(name)) throw notSimple(`<${name}> in <${parentName}>`);
+    if (parentName === 'option') throw notSimple(`<${name}> in <option>`); // parse5 drops tags inside an option of a select
+    const tableParents = TABLE_PARENTS.get(name);
+    if (tableParents !== undefined && !tableParents.has(parentName)) throw notSimple(`<${name}> in <${parentName}>`);
+
+    if (CLOSES_P.has(name) && this.hasAncestor('p')) throw notSimple(`<${name}> in <p>`);
+    if (HEADINGS.has(name) && this.hasAncestor(HEADINGS)) throw notSimple(`<${name}> in a heading`);
+    if (NEVER_NESTED.has(name) && this.hasAncestor(name)) throw notSimple(`<${name}> in <${name}>`);
+    if (FORMATTING.has(name) && this.countAncestors(name, 3) >= 3) throw notSimple(`<${name}> in three <${name}>`);
+    if (name === 'li' && this.hasAncestor('li', LISTS)) throw notSimple('<li> in <li>');
+    if ((name === 'dd' || name === 'dt') && this.hasAncestor(DEFINITION_ITEMS, DEFINITION_LISTS)) throw notSimple(`<${name}> in <dd> or <dt>`);
+    if ((name === 'option' || name === 'optgroup') && !this.hasAncestor('select')) throw notSimple(`<${name}> outside <select>`);
+  }
+
+  override onclosetag(name?: string, isImplied?: boolean): void {
+    // htmlparser2 closes void elements itself ("implied"), and closes <head> before <body>, and
+    // <body> and <html> at the end of the input, all as parse5 does. Any other implied close means
+    // a missing or misnested end tag.
+    if (isImplied === true && name !== undefined && !VOID.has(name) && name !== 'head' && name !== 'body' && name !== 'html') {
+      throw notSimple(`no </${name}>`);
+    }
+    if (isImplied !== true && name !== undefined && VOID.has(name)) throw notSimple(`</${name}>`);
+    super.onclosetag();
+  }
+
+  override ontext(data: string): void {
+    const parent = this.parent;
+    if (parent.type === 'root' || TEXT_MUST_BE_WHITESPACE.has((parent as Element).name)) {
+      if (!WHITESPACE_ONLY.test(data)) throw notSimple(`text in <${parent.type === 'root' ? '#document' : (parent as Element).name}>`);
+    }
+    // parse5 reads `<!--` inside a script with its escape states; not worth matching.
+    if ((parent as Element).name === 'script' && data.includes('<!--')) throw notSimple('<!-- in a script');
+    super.ontext(data);
+  }
+
+  override oncomment(data: string): void {
+    // `<!-->`, `<!--->` and `--!>` end a comment for parse5, not for htmlparser2.
+    if (data.startsWith('>') || data.startsWith('->') || data.includes('--!>')) throw notSimple('a comment parse5 ends early');
+    super.oncomment(data);
+  }
+
+  override oncdatastart(): void {
+    throw notSimple('CDATA');
+  }
+
+  override onprocessinginstruction(name: string, data: string): void {
+    if (this.seenHtml || this.tagStack.length !== 1) throw notSimple(`<${data}>`);
+    // An XML declaration before <html>: parse5 makes a comment of it.
+    if (name.startsWith('?')) {
+      if (data.includes('<')) throw notSimple(`<${data}>`);
+      super.oncomment(data);
+      super.oncommentend();
+      return;
+    }
+    // One doctype, first in the document, written as parse5's tree adapter writes it.
+    const doctype = name === '!doctype' && !this.seenDoctype ? DOCTYPE.exec(data) : null;
+    if (doctype === null) throw notSimple(`<${data}>`);
+    this.seenDoctype = true;
+    const [, rawName = '', publicQuoted, publicSystemQuoted, systemQuoted] = doctype;
+    const doctypeName = rawName.toLowerCase();
+    const publicId = unquote(publicQuoted);
+    const systemId = unquote(publicSystemQuoted ?? systemQuoted);
+    super.onprocessinginstruction(name, serializeDoctypeContent(doctypeName, publicId, systemId));
+    const node = this.root.children[this.root.children.length - 1] as ProcessingInstruction & Record<string, unknown>;
+    node['x-name'] = doctypeName;
+    node['x-publicId'] = publicId;
+    node['x-systemId'] = systemId;
+  }
+}
+
+/** The doctypes found in real pages: a name, then a public id (and system id) or a system id. */
+const DOCTYPE = /^!doctype[ \t\n\f]+([a-z][a-z0-9]*)(?:[ \t\n\f]+public[ \t\n\f]*("[^"]*"|'[^']*')(?:[ \t\n\f]*("[^"]*"|'[^']*'))?|[ \t\n\f]+system[ \t\n\f]*("[^"]*"|'[^']*'))?[ \t\n\f]*$/i;
+
+function unquote(quoted: string | undefined): string {
+  return quoted === undefined ? '' : quoted.slice(1, -1);
+}
+
+const DEFINITION_ITEMS = new Set(['dd', 'dt']);
+const DEFINITION_LISTS = new Set(['dl']);
+/** Where parse5 keeps only whitespace text (other text is moved: foster parenting, into <body>). */
+const TEXT_MUST_BE_WHITESPACE = new Set(['html', 'head', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'colgroup']);
+
+function isWhitespaceOrComment(node: AnyNode): boolean {
+  return node.type === 'comment' || (node.type === 'text' && WHITESPACE_ONLY.test((node as Text).data));
+}
+
+function isElementNamed(node: AnyNode | undefined, name: string): node is Element {
+  return node !== undefined && (node.type === 'tag' || node.type === 'script' || node.type === 'style') && (node as Element).name === name;
+}
+
+/**
+ * Checks the document's outline and moves its whitespace where parse5 puts it: parse5 drops
+ * whitespace before <html> and between <html> and <head>, and appends whitespace after </body> or
+ * </html> to the body. Then gives rows a <tbody>. Says what is wrong if the outline is not
+ * html > head, body.
+ */
+function matchParse5Document(document: Document): string | undefined {
+  const html = document.children.find((node) => node.type !== 'comment' && node.type !== 'text' && node.type !== 'directive');
+  if (!isElementNamed(html, 'html')) return 'no <html>';
+  const head = html.children.find((node) => node.type !== 'comment' && node.type !== 'text');
+  if (!isElementNamed(head, 'head')) return 'no <head>';
+  const bodyIndex = html.children.findIndex((node) => isElementNamed(node, 'body'));
+  const body = html.children[bodyIndex];
+  if (!isElementNamed(body, 'body')) return 'no <body>';
+
+  let trailing = '';
+  const htmlIndex = document.children.indexOf(html);
+  removeWhere(document, (node, index) => {
+    if (node.type !== 'text') return false;
+    if (index > htmlIndex) trailing += (node as Text).data;
+    return true;
+  });
+  const headIndex = html.children.indexOf(head);
+  let afterBody = '';
+  removeWhere(html, (node, index) => {
+    if (node.type !== 'text') return false;
+    if (index < headIndex) return true;
+    if (index > bodyIndex) {
+      afterBody += (node as Text).data;
+      return true;
+    }
+    return false;
+  });
+  const moved = afterBody + trailing;
+  if (moved !== '') {
+    const last = body.children[body.children.length - 1];
+    if (last?.type === 'text') (last as Text).data += moved;
+    else appendChild(body, new Text(moved));
+  }
+  wrapRowsInTbody(body);
+  return undefined;
+}
+
+/** Removes the children `remove` picks (given their index before any removal), relinking siblings. */
+function removeWhere(parent: ParentNode, remove: (node: ChildNode, index: number) => boolean): void {
+  const kept: ChildNode[] = [];
+  parent.children.forEach((node, index) => {
+    if (remove(node, index)) {
+      node.parent = null;
+      node.prev = null;
+      node.next = null;
+    } else {
+      kept.push(node);
+    }
+  });
+  relink(parent, kept);
+}
+
+function relink(parent: ParentNode, children: ChildNode[]): void {
+  parent.children = children;
+  children.forEach((child, index) => {
+    child.parent = parent;
+    child.prev = children[index - 1] ?? null;
+    child.next = children[index + 1] ?? null;
+  });
+}
+
+function appendChild(parent: ParentNode, child: ChildNode): void {
+  relink(parent, [...parent.children, child]);
+}
+
+const TABLE_SECTIONS = new Set(['thead', 'tbody', 'tfoot', 'caption', 'colgroup']);
+
+/**
+ * parse5 puts a <tr> found right under <table> into a <tbody> it opens, which holds everything up to
+ * the next table section (or the end of the table): whitespace and comments included.
+ */
+function wrapRowsInTbody(root: ParentNode): void {
+  const stack: ParentNode[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    for (const child of node.children) {
+      if ('children' in child) stack.push(child);
+    }
+    if (!isElementNamed(node as AnyNode, 'table')) continue;
+    const table = node;
+    if (!table.children.some((child) => isElementNamed(child, 'tr'))) continue;
+    const children: ChildNode[] = [];
+    const added: Element[] = [];
+    let tbody: Element | undefined;
+    for (const child of table.children) {
+      if (tbody === undefined && isElementNamed(child, 'tr')) {
+        tbody = new Element('tbody', {});
+        added.push(tbody);
+        children.push(tbody);
+      } else if (child.type === 'tag' && TABLE_SECTIONS.has((child as Element).name)) {
+        tbody = undefined;
+      }
+      if (tbody !== undefined) tbody.children.push(child);
+      else children.push(child);
+    }
+    for (const section of added) relink(section, section.children);
+    relink(table, children);
+  }
+}

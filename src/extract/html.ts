@@ -366,6 +366,9 @@ class TextBuilder {
   preDepth = 0;
   private readonly lines: string[] = [];
   private current = '';
+  /** Whether `current` ends with a space, kept here: asking the string would flatten it (V8 builds
+   * `+=` chains as ropes), for every text node of a long line. */
+  private currentEndsWithSpace = false;
   private lineStarted = false;
   private pendingGap = 0;
   private itemMarker: string | undefined;
@@ -380,10 +383,11 @@ class TextBuilder {
     }
     let text = data.replace(HTML_WHITESPACE_RUN, ' ');
     const startsLine = this.pendingGap > 0 || !this.lineStarted;
-    if (text.startsWith(' ') && (startsLine || this.current.endsWith(' '))) text = text.slice(1);
+    if (text.startsWith(' ') && (startsLine || this.currentEndsWithSpace)) text = text.slice(1);
     if (text === '') return;
     this.ensureLine();
     this.current += text;
+    this.currentEndsWithSpace = text.endsWith(' ');
   }
 
   /** A whole line written as is (a table row). */
@@ -395,7 +399,10 @@ class TextBuilder {
 
   block(gap: 1 | 2): void {
     if (this.flat) {
-      if (this.lineStarted && !this.current.endsWith(' ')) this.current += ' ';
+      if (this.lineStarted && !this.currentEndsWithSpace) {
+        this.current += ' ';
+        this.currentEndsWithSpace = true;
+      }
       return;
     }
     const capped = this.listDepth > 0 ? 1 : gap;
@@ -449,6 +456,7 @@ class TextBuilder {
       if (segment !== '') {
         this.ensureLine();
         this.current += segment;
+        this.currentEndsWithSpace = segment.endsWith(' ');
       }
     });
   }
@@ -465,6 +473,7 @@ class TextBuilder {
     }
     if (!this.lineStarted) {
       this.current = this.itemMarker ?? this.continuationPrefixes[this.continuationPrefixes.length - 1] ?? '';
+      this.currentEndsWithSpace = this.current.endsWith(' ');
       this.itemMarker = undefined;
       this.lineStarted = true;
     }
@@ -473,6 +482,7 @@ class TextBuilder {
   private commit(): void {
     this.pushLine(this.current.trimEnd());
     this.current = '';
+    this.currentEndsWithSpace = false;
     this.lineStarted = false;
   }
 }

@@ -90,22 +90,40 @@ const CLOSE_AFTER = /^[\s\u00A0]*(?:$|[·•|,;)\]–—]|-\s|(?:by|par|von)(?![
  * above); the same words in a sentence are left as written.
  */
 export function replaceRelativeDates(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      if (!RELATIVE_HINT.test(line)) return line;
-      const day = DAY_LINE.exec(line);
-      if (day !== null) return `${day[1] ?? ''}${RELATIVE_DATE}${day[2] ?? ''}`;
-      return line
-        .replace(AGO, (phrase: string, ...rest: unknown[]) => {
-          const at = rest[rest.length - 2] as number;
-          const before = line.slice(0, at);
-          const after = line.slice(at + phrase.length);
-          return AFTER_STAMP_WORD.test(before) || (OPEN_BEFORE.test(before) && CLOSE_AFTER.test(after)) ? RELATIVE_DATE : phrase;
-        })
-        .replace(DAY_STAMP, RELATIVE_DATE);
-    })
-    .join('\n');
+  return mapHintedLines(text, (line) => {
+    const day = DAY_LINE.exec(line);
+    if (day !== null) return `${day[1] ?? ''}${RELATIVE_DATE}${day[2] ?? ''}`;
+    return line
+      .replace(AGO, (phrase: string, ...rest: unknown[]) => {
+        const at = rest[rest.length - 2] as number;
+        const before = line.slice(0, at);
+        const after = line.slice(at + phrase.length);
+        return AFTER_STAMP_WORD.test(before) || (OPEN_BEFORE.test(before) && CLOSE_AFTER.test(after)) ? RELATIVE_DATE : phrase;
+      })
+      .replace(DAY_STAMP, RELATIVE_DATE);
+  });
+}
+
+const RELATIVE_HINTS = new RegExp(RELATIVE_HINT.source, 'gi');
+
+/**
+ * `text` with each line that has a relative-date hint replaced by `rewrite(line)`; the others are
+ * copied as they are. One scan for the hints over the whole text (a page has few), rather than a
+ * split into lines and a test of each: the phrases never span lines, and every one contains a hint.
+ */
+function mapHintedLines(text: string, rewrite: (line: string) => string): string {
+  let out = '';
+  let copied = 0;
+  RELATIVE_HINTS.lastIndex = 0;
+  for (let hint = RELATIVE_HINTS.exec(text); hint !== null; hint = RELATIVE_HINTS.exec(text)) {
+    const start = text.lastIndexOf('\n', hint.index) + 1;
+    const newline = text.indexOf('\n', hint.index);
+    const end = newline === -1 ? text.length : newline;
+    out += text.slice(copied, start) + rewrite(text.slice(start, end));
+    copied = end;
+    RELATIVE_HINTS.lastIndex = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /**
@@ -114,10 +132,7 @@ export function replaceRelativeDates(text: string): string {
  * One "line" may hold a whole minified page: the hint is tested per line.
  */
 function maskRelativeDates(markup: string): string {
-  return markup
-    .split('\n')
-    .map((line) => (RELATIVE_HINT.test(line) ? line.replace(RELATIVE, RELATIVE_DATE) : line))
-    .join('\n');
+  return mapHintedLines(markup, (line) => line.replace(RELATIVE, RELATIVE_DATE));
 }
 
 // ---- Lines to drop ---------------------------------------------------------------------------

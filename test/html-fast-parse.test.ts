@@ -257,6 +257,51 @@ function soupPage(soup: Soup, broken: boolean): string {
   return `${prolog}<html>${soup.chance(0.5) ? '\n' : ''}${head}\n${body}${after}</html>${soup.chance(0.5) ? '\n' : ''}`;
 }
 
+/**
+ * A well-formed page with one random edit of the kind real pages have: an end tag dropped, a start
+ * tag repeated or added, two end tags swapped, an end tag out of place.
+ */
+function mutate(page: string, soup: Soup): string {
+  const tags = [...page.matchAll(/<\/?[a-zA-Z][^>]*>/g)];
+  const tag = tags[Math.floor(soup.next() * tags.length)];
+  if (tag === undefined || tag.index === undefined) return page;
+  const at = tag.index;
+  const end = at + tag[0].length;
+  switch (Math.floor(soup.next() * 5)) {
+    case 0:
+      return page.slice(0, at) + page.slice(end); // a tag dropped
+    case 1:
+      return page.slice(0, end) + tag[0] + page.slice(end); // a tag repeated
+    case 2:
+      return page.slice(0, at) + soup.pick(['<p>', '<div>', '<b>', '<li>', '<td>', '<tr>', '<table>', '<a href="x">', '<h2>', '<span>']) + page.slice(at); // a start tag added
+    case 3: {
+      const next = /<\/[a-zA-Z][^>]*>/g;
+      next.lastIndex = end;
+      const following = next.exec(page);
+      if (following === null || !tag[0].startsWith('</')) return page.slice(0, at) + page.slice(end);
+      return page.slice(0, at) + following[0] + page.slice(end, following.index) + tag[0] + page.slice(following.index + following[0].length); // two end tags swapped
+    }
+    default:
+      return page.slice(0, at) + soup.pick(['</p>', '</div>', '</b>', '</li>', '</td>', '</table>', '</body>', '</head>']) + page.slice(at); // an end tag out of place
+  }
+}
+
+describe('fastParseHtml on real pages with one edit', () => {
+  it('builds parse5\'s tree whenever it takes an edited page (the sample site, 2,000 edits)', () => {
+    const root = fileURLToPath(new URL('../../mirror/sample-site/', import.meta.url));
+    const pages = filesUnder(root).filter((file) => file.endsWith('.html')).map((file) => readFileSync(file, 'utf8'));
+    assert.ok(pages.length >= 5);
+    for (const page of pages) assert.ok(checkedFastParse(page).accepted, 'the sample site is well-formed');
+    const soup = new Soup(7);
+    let taken = 0;
+    for (let i = 0; i < 2_000; i++) {
+      if (checkedFastParse(mutate(soup.pick(pages), soup)).accepted) taken++;
+    }
+    // Many edits leave the page well-formed (a repeated <span>, a dropped <br>): those are compared.
+    assert.ok(taken > 200, `only ${taken} edited pages taken`);
+  });
+});
+
 describe('fastParseHtml on random tag soup', () => {
   it('builds parse5\'s tree whenever it takes a page (3,000 seeded pages)', () => {
     const soup = new Soup(20261203);

@@ -119,7 +119,7 @@ export function tryFastParseHtml(html: string, options: FastParseOptions): { doc
   // parse5 turns CRLF and lone CR into LF before it tokenizes; htmlparser2 keeps them.
   const source = html.includes('\r') ? html.replace(/\r\n?/g, '\n') : html;
   const handler = new CheckingHandler(options);
-  const parser = new Parser(handler, { decodeEntities: true });
+  const parser = new EndTagWatchingParser(handler);
   try {
     parser.end(source);
   } catch (error) {
@@ -131,6 +131,19 @@ export function tryFastParseHtml(html: string, options: FastParseOptions): { doc
   return outline === undefined ? { document } : { reason: outline };
 }
 
+/** htmlparser2's parser, telling the handler of each end tag it drops without a word (stray ones). */
+class EndTagWatchingParser extends Parser {
+  constructor(private readonly checker: CheckingHandler) {
+    super(checker, { decodeEntities: true });
+  }
+
+  override onclosetag(start: number, endIndex: number): void {
+    const before = this.checker.closeEvents;
+    super.onclosetag(start, endIndex);
+    if (this.checker.closeEvents === before) this.checker.onStrayEndTag();
+  }
+}
+
 /** A domhandler that refuses, as it goes, anything parse5 would build differently. */
 class CheckingHandler extends DomHandler {
   private readonly maxDepth: number;
@@ -139,6 +152,8 @@ class CheckingHandler extends DomHandler {
   private seenHead = false;
   private seenBody = false;
   private seenDoctype = false;
+  /** Close events so far: an end tag that adds none was dropped by htmlparser2. */
+  closeEvents = 0;
 
   constructor(options: FastParseOptions) {
     super(undefined, { withStartIndices: false, withEndIndices: false });
@@ -222,7 +237,18 @@ class CheckingHandler extends DomHandler {
     if ((name === 'option' || name === 'optgroup') && !this.hasAncestor('select')) throw notSimple(`<${name}> outside <select>`);
   }
 
+  /**
+   * An end tag that matches no open element. Both parsers ignore it inside <body>; before it, parse5
+   * may open <html>, <head> or <body> for it, and after it, parse5 goes back to reading the body.
+   */
+  onStrayEndTag(): void {
+    if ((this.tagStack[2] as Element | undefined)?.name !== 'body') throw notSimple('an end tag outside <body> that closes nothing');
+    // In a table, parse5 may hold a <tbody> of its own (see wrapRowsInTbody) that the tag closes.
+    if (this.hasAncestor('table')) throw notSimple('an end tag in a table that closes nothing');
+  }
+
   override onclosetag(name?: string, isImplied?: boolean): void {
+    this.closeEvents++;
     // htmlparser2 closes void elements itself ("implied"), and closes <head> before <body>, and
     // <body> and <html> at the end of the input, all as parse5 does. Any other implied close means
     // a missing or misnested end tag.

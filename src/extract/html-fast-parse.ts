@@ -152,6 +152,8 @@ class CheckingHandler extends DomHandler {
   private seenHead = false;
   private seenBody = false;
   private seenDoctype = false;
+  /** Elements htmlparser2 has just closed without their end tag (see settleImpliedCloses). */
+  private impliedCloses: string[] = [];
   /** Close events so far: an end tag that adds none was dropped by htmlparser2. */
   closeEvents = 0;
 
@@ -187,6 +189,7 @@ class CheckingHandler extends DomHandler {
   override onopentag(name: string, attribs: Record<string, string>, isImplied?: boolean): void {
     // An implied start tag is a stray </p> or </br>, which parse5 handles in its own way.
     if (isImplied === true) throw notSimple(`stray </${name}>`);
+    this.settleImpliedCloses(CLOSES_ON_START_TAG.get(name), `<${name}>`);
     for (const attribute of Object.keys(attribs)) {
       if (!ATTRIBUTE_NAME.test(attribute)) throw notSimple(`attribute name ${JSON.stringify(attribute)}`);
     }
@@ -249,17 +252,31 @@ class CheckingHandler extends DomHandler {
 
   override onclosetag(name?: string, isImplied?: boolean): void {
     this.closeEvents++;
-    // htmlparser2 closes void elements itself ("implied"), and closes <head> before <body>, and
-    // <body> and <html> at the end of the input, all as parse5 does. Any other implied close means
-    // a missing or misnested end tag.
-    if (isImplied === true && name !== undefined && !VOID.has(name) && name !== 'head' && name !== 'body' && name !== 'html') {
-      throw notSimple(`no </${name}>`);
+    if (name !== undefined && VOID.has(name)) {
+      // htmlparser2 closes void elements itself, right after opening them.
+      if (isImplied !== true) throw notSimple(`</${name}>`);
+    } else if (name !== undefined) {
+      if (isImplied === true) this.impliedCloses.push(name);
+      else this.settleImpliedCloses(CLOSES_ON_END_TAG.get(name), `</${name}>`);
     }
-    if (isImplied !== true && name !== undefined && VOID.has(name)) throw notSimple(`</${name}>`);
     super.onclosetag();
   }
 
+  /**
+   * htmlparser2 closed `impliedCloses` (missing end tags) because of what comes next: a start tag,
+   * or the end tag of an element further up. Fine where parse5 closes the same elements for the
+   * same reason (`allowed`), and at the end of the input; anything else ends the fast parse.
+   */
+  private settleImpliedCloses(allowed: ReadonlySet<string> | undefined, next: string): void {
+    if (this.impliedCloses.length === 0) return;
+    for (const name of this.impliedCloses) {
+      if (allowed?.has(name) !== true) throw notSimple(`no </${name}> before ${next}`);
+    }
+    this.impliedCloses = [];
+  }
+
   override ontext(data: string): void {
+    this.settleImpliedCloses(undefined, 'text');
     const parent = this.parent;
     if (parent.type === 'root' || TEXT_MUST_BE_WHITESPACE.has((parent as Element).name)) {
       if (!WHITESPACE_ONLY.test(data)) throw notSimple(`text in <${parent.type === 'root' ? '#document' : (parent as Element).name}>`);
@@ -270,6 +287,7 @@ class CheckingHandler extends DomHandler {
   }
 
   override oncomment(data: string): void {
+    this.settleImpliedCloses(undefined, 'a comment');
     // `<!-->`, `<!--->` and `--!>` end a comment for parse5, not for htmlparser2.
     if (data.startsWith('>') || data.startsWith('->') || data.includes('--!>')) throw notSimple('a comment parse5 ends early');
     super.oncomment(data);
@@ -311,6 +329,42 @@ function unquote(quoted: string | undefined): string {
   return quoted === undefined ? '' : quoted.slice(1, -1);
 }
 
+/** Elements parse5 closes without their end tag ("generate implied end tags"). */
+const IMPLIED_END = ['p', 'li', 'dd', 'dt', 'option', 'optgroup'];
+const P_ONLY = new Set(['p']);
+/**
+ * Start tags before which htmlparser2 closes the open element without its end tag, and which of
+ * those closes parse5 makes too (the open element being the current node): a <p> before a block
+ * (not a <table>: in quirks mode parse5 keeps the <p> open), an item before the next, a cell or a
+ * row before the next, an option before the next, the head before the body.
+ */
+const CLOSES_ON_START_TAG: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ...['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'section', 'ul'].map((name) => [name, P_ONLY] as const),
+  ['li', new Set(['li'])],
+  ['dd', new Set(['dd', 'dt'])],
+  ['dt', new Set(['dd', 'dt'])],
+  ['tr', new Set(['tr', 'td', 'th'])],
+  ['td', new Set(['td', 'th'])],
+  ['th', new Set(['th'])],
+  ['tbody', new Set(['thead', 'tbody'])],
+  ['tfoot', new Set(['thead', 'tbody'])],
+  ['option', new Set(['option'])],
+  ['optgroup', new Set(['optgroup', 'option'])],
+  ['body', new Set(['head'])],
+]);
+/**
+ * End tags that close open elements above them, and which of those parse5 closes too: the end tag
+ * of a block, an item or a cell closes what parse5's "generate implied end tags" does; a table's
+ * end tags also close cells, rows and sections; </html> the body. Not listed: formatting elements
+ * (parse5's adoption agency), </form> (parse5 removes only the form), </body> (parse5 keeps the
+ * open elements), ordinary elements (parse5 ignores their end tag above a <p> or an <li>).
+ */
+const CLOSES_ON_END_TAG: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ...['address', 'article', 'aside', 'blockquote', 'button', 'center', 'details', 'dialog', 'dir', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'header', 'hgroup', 'main', 'menu', 'nav', 'ol', 'search', 'section', 'summary', 'ul', 'li', 'dd', 'dt', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'caption'].map((name) => [name, new Set(IMPLIED_END)] as const),
+  ...['table', 'tbody', 'thead', 'tfoot', 'tr'].map((name) => [name, new Set([...IMPLIED_END, 'td', 'th', 'tr', 'tbody', 'thead', 'tfoot'])] as const),
+  ['select', new Set(['option', 'optgroup'])],
+  ['html', new Set(['body'])],
+]);
 const DEFINITION_ITEMS = new Set(['dd', 'dt']);
 const DEFINITION_LISTS = new Set(['dl']);
 /** Where parse5 keeps only whitespace text (other text is moved: foster parenting, into <body>). */

@@ -1,6 +1,8 @@
 // Documents listed by an index page: its links, resolved and filtered. Pure (HTML text in, URLs out).
 import * as cheerio from 'cheerio';
+import type { Document } from 'domhandler';
 import { UsageError } from '../errors.js';
+import { fastParseHtml } from '../extract/html-fast-parse.js';
 import { canonicalUrl, urlFilter, type CanonicalOptions } from './url.js';
 
 export { canonicalUrl, DEFAULT_STRIP_PARAMS, siteOfUrl, urlFilter, type CanonicalOptions } from './url.js';
@@ -21,6 +23,23 @@ export interface IndexPage {
   next: string[];
 }
 
+/** Thrown to leave a very deep page to parse5 (which parses it without a depth limit here). */
+class TooDeepForFastParse extends Error {}
+
+/**
+ * The page parsed by htmlparser2 when that gives parse5's very tree (html-fast-parse.ts), else by
+ * parse5: an index of 2,000 links parses about 3x faster.
+ */
+function loadPage(html: string): cheerio.CheerioAPI {
+  let tree: Document | undefined;
+  try {
+    tree = fastParseHtml(html, { maxDepth: 2_000, onTooDeep: () => new TooDeepForFastParse() });
+  } catch (error) {
+    if (!(error instanceof TooDeepForFastParse)) throw error;
+  }
+  return tree === undefined ? cheerio.load(html) : cheerio.load(tree);
+}
+
 /** The document URLs an index page links to, in page order, without duplicates or the page itself. */
 export function linksFromHtml(html: string, pageUrl: string, rules: LinkRules): string[] {
   return parseIndexPage(html, pageUrl, rules).documents;
@@ -28,7 +47,7 @@ export function linksFromHtml(html: string, pageUrl: string, rules: LinkRules): 
 
 /** Links of an index page: the documents (selector, match, exclude) and, with `next`, further pages. */
 export function parseIndexPage(html: string, pageUrl: string, rules: LinkRules, next?: string): IndexPage {
-  const $ = cheerio.load(html);
+  const $ = loadPage(html);
   const canonical = (href: string, base?: string) => canonicalUrl(href, base, rules);
   const baseHref = $('base[href]').first().attr('href');
   const base = (baseHref !== undefined ? canonical(baseHref.trim(), pageUrl) : undefined) ?? pageUrl;

@@ -69,6 +69,7 @@ describe('fastParseHtml on hand-written pages', () => {
     ['script and style in the body', PAGE('<script>if (a < b && c > d) { x("</p>"); }</script><style>p > a { color: red }</style><p>x</p>')],
     ['end tags left out where parse5 implies them', PAGE('<div><p>a<p>b<ul><li>x<li>y</ul><dl><dt>t<dd>d</dl><p>c</div><table><tr><td>1<td>2<tr><th>3</table><select><option>o<option>p</select><h2>h<p>i</h2>')],
     ['everything left open at the end of the input', '<!DOCTYPE html><html><head><title>t</title><body><div><p>a<b>b'],
+    ['pre, without the newline right after its start tag', PAGE('<p>a<pre>\n\n  x <b>y</b>\n</pre><pre>\r\nz</pre><pre>&#10;w</pre><pre><!-- c -->\nv</pre><pre>\n</pre><pre>u</pre>')],
     ['a table in a cell', PAGE('<table><tbody><tr><td><table><tr><td>in</td></tr></table></td></tr></tbody></table>')],
   ];
   for (const [name, html] of accepted) {
@@ -89,7 +90,7 @@ describe('fastParseHtml on hand-written pages', () => {
     ['text in a table', PAGE('<table>x<tr><td>1</td></tr></table>'), 'text in <table>'],
     ['a cell right under a table', PAGE('<table><td>1</td></table>'), '<td> in <table>'],
     ['a div in a row', PAGE('<table><tr><div>1</div></tr></table>'), '<div> in <tr>'],
-    ['pre, which drops a leading newline', PAGE('<pre>\nx</pre>'), '<pre>'],
+    ['textarea, which drops a leading newline and reads no tags', PAGE('<textarea>\n<b>x</b></textarea>'), '<textarea>'],
     ['noscript', PAGE('<noscript><p>x</p></noscript>'), '<noscript>'],
     ['svg', PAGE('<svg><path d=""/></svg>'), '<svg>'],
     ['a link in a link', PAGE('<a href="1">a<a href="2">b</a></a>'), '<a> in <a>'],
@@ -179,12 +180,12 @@ class Soup {
   }
 }
 
-const TEXTS = ['word', ' two words ', '\n', '&amp;', '&copy', '&notit;', '&#x80;', 'a < b', '&lt;p&gt;', '\r\n', '  ', 'x&y', '&nbsp;'];
+const TEXTS = ['word', ' two words ', '\n', '\n\nx', '&#10;', '&amp;', '&copy', '&notit;', '&#x80;', 'a < b', '&lt;p&gt;', '\r\n', '  ', 'x&y', '&nbsp;'];
 const INLINE = ['span', 'b', 'i', 'em', 'a', 'strong', 'code', 'font', 'my-el', 'label', 'button', 'sub'];
-const BLOCK = ['div', 'p', 'section', 'h1', 'h2', 'blockquote', 'form', 'header', 'center', 'address'];
+const BLOCK = ['div', 'p', 'section', 'h1', 'h2', 'blockquote', 'form', 'header', 'center', 'address', 'pre'];
 const VOIDS = ['br', 'img', 'hr', 'input', 'wbr', 'col', 'meta', 'link'];
 const CLEAN_VOIDS = ['br', 'img', 'input', 'wbr', 'meta', 'link'];
-const ODD = ['pre', 'textarea', 'noscript', 'nobr', 'svg', 'math', 'iframe', 'xmp', 'image', 'frame', 'object', 'template', 'select', 'option', 'title', 'script', 'style'];
+const ODD = ['textarea', 'noscript', 'nobr', 'svg', 'math', 'iframe', 'xmp', 'image', 'frame', 'object', 'template', 'select', 'option', 'title', 'script', 'style'];
 const COMMENTS = ['<!-- c -->', '<!---->', '<!-->', '<!--->', '<!-- a -- b -->'];
 const ODD_COMMENTS = ['<!-- x --!> y -->', '<!x>', '<?pi?>', '<![CDATA[x]]>'];
 const ATTRIBUTES = [' class="k"', ' href="?a=1&copy=2"', ' id=x title=\'t\'', ' data-x', ' a="1" a="2"', ' @click="f"'];

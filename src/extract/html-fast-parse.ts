@@ -28,9 +28,10 @@ const HEAD_CONTENT = new Set(['title', 'meta', 'link', 'base', 'style', 'script'
 
 /**
  * Elements whose start tag parse5 handles as an ordinary element (or void) inside <body>, the same
- * way htmlparser2 does, once the nesting rules below hold. Anything not listed (pre and textarea,
- * which drop a leading newline; noscript, iframe, xmp and the other raw-text elements; svg and math;
- * frames; image, nobr, ruby, object, ...) takes the parse5 path.
+ * way htmlparser2 does, once the nesting rules below hold (<pre> also drops a newline right after
+ * its start tag, see ontext). Anything not listed (textarea and listing, which drop one too;
+ * noscript, iframe, xmp and the other raw-text elements; svg and math; frames; image, nobr, ruby,
+ * object, ...) takes the parse5 path.
  */
 const BODY_CONTENT = new Set([
   'a', 'abbr', 'address', 'area', 'article', 'aside', 'audio', 'b', 'bdi', 'bdo', 'big', 'blockquote',
@@ -38,7 +39,7 @@ const BODY_CONTENT = new Set([
   'details', 'dfn', 'dialog', 'div', 'dl', 'dt', 'em', 'embed', 'fieldset', 'figcaption', 'figure',
   'font', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'i', 'img',
   'input', 'ins', 'kbd', 'label', 'legend', 'li', 'link', 'main', 'map', 'mark', 'menu', 'meta',
-  'meter', 'nav', 'ol', 'optgroup', 'option', 'output', 'p', 'picture', 'progress', 'q', 's', 'samp',
+  'meter', 'nav', 'ol', 'optgroup', 'option', 'output', 'p', 'picture', 'pre', 'progress', 'q', 's', 'samp',
   'script', 'search', 'section', 'select', 'small', 'source', 'span', 'strike', 'strong', 'style',
   'sub', 'summary', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'time', 'title', 'tr',
   'track', 'tt', 'u', 'ul', 'var', 'video', 'wbr',
@@ -154,6 +155,8 @@ class CheckingHandler extends DomHandler {
   private seenDoctype = false;
   /** Elements htmlparser2 has just closed without their end tag (see settleImpliedCloses). */
   private impliedCloses: string[] = [];
+  /** A <pre> start tag was the last event: parse5 drops a newline that comes right after it. */
+  private preJustOpened = false;
   /** Close events so far: an end tag that adds none was dropped by htmlparser2. */
   closeEvents = 0;
 
@@ -194,6 +197,7 @@ class CheckingHandler extends DomHandler {
       if (!ATTRIBUTE_NAME.test(attribute)) throw notSimple(`attribute name ${JSON.stringify(attribute)}`);
     }
     this.checkPosition(name);
+    this.preJustOpened = name === 'pre';
     super.onopentag(name, attribs);
     if (this.tagStack.length - 1 > this.maxDepth) throw this.onTooDeep();
   }
@@ -252,6 +256,7 @@ class CheckingHandler extends DomHandler {
 
   override onclosetag(name?: string, isImplied?: boolean): void {
     this.closeEvents++;
+    this.preJustOpened = false;
     if (name !== undefined && VOID.has(name)) {
       // htmlparser2 closes void elements itself, right after opening them.
       if (isImplied !== true) throw notSimple(`</${name}>`);
@@ -277,6 +282,13 @@ class CheckingHandler extends DomHandler {
 
   override ontext(data: string): void {
     this.settleImpliedCloses(undefined, 'text');
+    if (this.preJustOpened) {
+      this.preJustOpened = false;
+      if (data.startsWith('\n')) {
+        if (data.length === 1) return;
+        data = data.slice(1);
+      }
+    }
     const parent = this.parent;
     if (parent.type === 'root' || TEXT_MUST_BE_WHITESPACE.has((parent as Element).name)) {
       if (!WHITESPACE_ONLY.test(data)) throw notSimple(`text in <${parent.type === 'root' ? '#document' : (parent as Element).name}>`);
@@ -288,6 +300,7 @@ class CheckingHandler extends DomHandler {
 
   override oncomment(data: string): void {
     this.settleImpliedCloses(undefined, 'a comment');
+    this.preJustOpened = false;
     // `<!-->`, `<!--->` and `--!>` end a comment for parse5, not for htmlparser2.
     if (data.startsWith('>') || data.startsWith('->') || data.includes('--!>')) throw notSimple('a comment parse5 ends early');
     super.oncomment(data);
@@ -339,7 +352,7 @@ const P_ONLY = new Set(['p']);
  * row before the next, an option before the next, the head before the body.
  */
 const CLOSES_ON_START_TAG: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ...['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'section', 'ul'].map((name) => [name, P_ONLY] as const),
+  ...['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'pre', 'section', 'ul'].map((name) => [name, P_ONLY] as const),
   ['li', new Set(['li'])],
   ['dd', new Set(['dd', 'dt'])],
   ['dt', new Set(['dd', 'dt'])],
@@ -360,7 +373,7 @@ const CLOSES_ON_START_TAG: ReadonlyMap<string, ReadonlySet<string>> = new Map([
  * open elements), ordinary elements (parse5 ignores their end tag above a <p> or an <li>).
  */
 const CLOSES_ON_END_TAG: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ...['address', 'article', 'aside', 'blockquote', 'button', 'center', 'details', 'dialog', 'dir', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'header', 'hgroup', 'main', 'menu', 'nav', 'ol', 'search', 'section', 'summary', 'ul', 'li', 'dd', 'dt', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'caption'].map((name) => [name, new Set(IMPLIED_END)] as const),
+  ...['address', 'article', 'aside', 'blockquote', 'button', 'center', 'details', 'dialog', 'dir', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'header', 'hgroup', 'main', 'menu', 'nav', 'ol', 'pre', 'search', 'section', 'summary', 'ul', 'li', 'dd', 'dt', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'td', 'th', 'caption'].map((name) => [name, new Set(IMPLIED_END)] as const),
   ...['table', 'tbody', 'thead', 'tfoot', 'tr'].map((name) => [name, new Set([...IMPLIED_END, 'td', 'th', 'tr', 'tbody', 'thead', 'tfoot'])] as const),
   ['select', new Set(['option', 'optgroup'])],
   ['html', new Set(['body'])],

@@ -128,7 +128,7 @@ export function tryFastParseHtml(html: string, options: FastParseOptions): { doc
     throw error;
   }
   const document = handler.root;
-  const outline = matchParse5Document(document);
+  const outline = handler.fragment ? wrapFragment(document) : matchParse5Document(document);
   return outline === undefined ? { document } : { reason: outline };
 }
 
@@ -153,6 +153,8 @@ class CheckingHandler extends DomHandler {
   private seenHead = false;
   private seenBody = false;
   private seenDoctype = false;
+  /** The document has no <html>: it began with body content (see matchParse5Document). */
+  fragment = false;
   /** Elements htmlparser2 has just closed without their end tag (see settleImpliedCloses). */
   private impliedCloses: string[] = [];
   /** A <pre> start tag was the last event: parse5 drops a newline that comes right after it. */
@@ -199,17 +201,23 @@ class CheckingHandler extends DomHandler {
     this.checkPosition(name);
     this.preJustOpened = name === 'pre';
     super.onopentag(name, attribs);
-    if (this.tagStack.length - 1 > this.maxDepth) throw this.onTooDeep();
+    // A fragment's elements sit two levels deeper in parse5's tree, under <html> and <body>.
+    if (this.tagStack.length - 1 + (this.fragment ? 2 : 0) > this.maxDepth) throw this.onTooDeep();
   }
 
   private checkPosition(name: string): void {
     const parent = this.parent;
     if (parent.type === 'root') {
-      if (name !== 'html' || this.seenHtml) throw notSimple(`<${name}> outside <html>`);
-      this.seenHtml = true;
-      return;
+      if (name === 'html' && !this.seenHtml && !this.fragment) {
+        this.seenHtml = true;
+        return;
+      }
+      // A fragment (no <html>, <head> or <body> tags): parse5 puts it all in a body of its own,
+      // unless it starts with what belongs in a head.
+      if (this.seenHtml || name === 'html' || HEAD_CONTENT.has(name)) throw notSimple(`<${name}> outside <html>`);
+      this.fragment = true;
     }
-    const parentName = (parent as Element).name;
+    const parentName = parent.type === 'root' ? '' : (parent as Element).name;
     if (parentName === 'html') {
       // <head> first, then <body>, nothing else: parse5 moves anything else into them.
       if (name === 'head' && !this.seenHead && !this.seenBody && parent.children.every(isWhitespaceOrComment)) {
@@ -249,7 +257,7 @@ class CheckingHandler extends DomHandler {
    * may open <html>, <head> or <body> for it, and after it, parse5 goes back to reading the body.
    */
   onStrayEndTag(): void {
-    if ((this.tagStack[2] as Element | undefined)?.name !== 'body') throw notSimple('an end tag outside <body> that closes nothing');
+    if (!this.fragment && (this.tagStack[2] as Element | undefined)?.name !== 'body') throw notSimple('an end tag outside <body> that closes nothing');
     // In a table, parse5 may hold a <tbody> of its own (see wrapRowsInTbody) that the tag closes.
     if (this.hasAncestor('table')) throw notSimple('an end tag in a table that closes nothing');
   }
@@ -290,8 +298,13 @@ class CheckingHandler extends DomHandler {
       }
     }
     const parent = this.parent;
-    if (parent.type === 'root' || TEXT_MUST_BE_WHITESPACE.has((parent as Element).name)) {
-      if (!WHITESPACE_ONLY.test(data)) throw notSimple(`text in <${parent.type === 'root' ? '#document' : (parent as Element).name}>`);
+    if (parent.type === 'root') {
+      if (!this.fragment && !WHITESPACE_ONLY.test(data)) {
+        if (this.seenHtml) throw notSimple('text in <#document>');
+        this.fragment = true; // text first: a fragment
+      }
+    } else if (TEXT_MUST_BE_WHITESPACE.has((parent as Element).name)) {
+      if (!WHITESPACE_ONLY.test(data)) throw notSimple(`text in <${(parent as Element).name}>`);
     }
     // parse5 reads `<!--` inside a script with its escape states; not worth matching.
     if ((parent as Element).name === 'script' && data.includes('<!--')) throw notSimple('<!-- in a script');
@@ -311,7 +324,7 @@ class CheckingHandler extends DomHandler {
   }
 
   override onprocessinginstruction(name: string, data: string): void {
-    if (this.seenHtml || this.tagStack.length !== 1) throw notSimple(`<${data}>`);
+    if (this.seenHtml || this.fragment || this.tagStack.length !== 1) throw notSimple(`<${data}>`);
     // An XML declaration before <html>: parse5 makes a comment of it.
     if (name.startsWith('?')) {
       if (data.includes('<')) throw notSimple(`<${data}>`);
@@ -430,6 +443,26 @@ function matchParse5Document(document: Document): string | undefined {
     if (last?.type === 'text') (last as Text).data += moved;
     else appendChild(body, new Text(moved));
   }
+  wrapRowsInTbody(body);
+  return undefined;
+}
+
+/**
+ * A fragment as parse5 builds it: an empty <head>, and a <body> with everything from the first
+ * element or text on (comments and whitespace included); before that, comments stay at the top and
+ * whitespace goes.
+ */
+function wrapFragment(document: Document): undefined {
+  const start = document.children.findIndex((node) => node.type === 'tag' || node.type === 'script' || node.type === 'style' || (node.type === 'text' && !WHITESPACE_ONLY.test((node as Text).data)));
+  const before = document.children.slice(0, start).filter((node) => node.type !== 'text');
+  const content = document.children.slice(start);
+  const first = content[0];
+  if (first?.type === 'text') (first as Text).data = (first as Text).data.replace(/^[ \t\n\f]+/, '');
+  const body = new Element('body', {});
+  relink(body, content);
+  const html = new Element('html', {});
+  relink(html, [new Element('head', {}), body]);
+  relink(document, [...before, html]);
   wrapRowsInTbody(body);
   return undefined;
 }

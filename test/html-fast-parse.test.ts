@@ -72,6 +72,7 @@ describe('fastParseHtml on hand-written pages', () => {
     ['pre, without the newline right after its start tag', PAGE('<p>a<pre>\n\n  x <b>y</b>\n</pre><pre>\r\nz</pre><pre>&#10;w</pre><pre><!-- c -->\nv</pre><pre>\n</pre><pre>u</pre>')],
     ['a fragment (no html, head or body tags)', '<div class="content"><h1>T</h1>\n<p>a<p>b</div>\n'],
     ['a fragment after a doctype, comments and whitespace, then text first', '<!DOCTYPE html>\n<!-- a -->\n  Hello <b>world</b><!-- b --><table><tr><td>1</table>\n'],
+    ['a paragraph left open before a table, in no-quirks mode', PAGE('<p>a<table><tr><td>1</td></tr></table>')],
     ['a table in a cell', PAGE('<table><tbody><tr><td><table><tr><td>in</td></tr></table></td></tr></tbody></table>')],
   ];
   for (const [name, html] of accepted) {
@@ -83,6 +84,7 @@ describe('fastParseHtml on hand-written pages', () => {
   const leftToParse5: Array<[name: string, html: string, reason: string]> = [
     ['a paragraph left open at </body> (parse5 keeps it open)', PAGE('<p>a<p>b'), 'no </p> before </body>'],
     ['a missing end tag before an inline end tag', PAGE('<div><span><p>a</span></div>'), 'no </p> before </span>'],
+    ['a paragraph left open before a table, in quirks mode', '<html><head></head><body><p>a<table><tr><td>1</td></tr></table></body></html>', 'no </p> before <table>'],
     ['a missing end tag before </form>', PAGE('<form><p>a</form>'), 'no </p> before </form>'],
     ['a missing end tag before text', PAGE('<div><b>a</div>b'), 'no </b> before </div>'],
     ['a block in a paragraph', PAGE('<p>a<span><div>b</div></span></p>'), '<div> in <p>'],

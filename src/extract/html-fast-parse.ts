@@ -153,6 +153,8 @@ class CheckingHandler extends DomHandler {
   private seenHead = false;
   private seenBody = false;
   private seenDoctype = false;
+  /** The doctype is `<!DOCTYPE html>`, so parse5 is not in quirks mode. */
+  private noQuirks = false;
   /** The document has no <html>: it began with body content (see matchParse5Document). */
   fragment = false;
   /** Elements htmlparser2 has just closed without their end tag (see settleImpliedCloses). */
@@ -194,7 +196,8 @@ class CheckingHandler extends DomHandler {
   override onopentag(name: string, attribs: Record<string, string>, isImplied?: boolean): void {
     // An implied start tag is a stray </p> or </br>, which parse5 handles in its own way.
     if (isImplied === true) throw notSimple(`stray </${name}>`);
-    this.settleImpliedCloses(CLOSES_ON_START_TAG.get(name), `<${name}>`);
+    // A <table> closes an open <p> in parse5 too, unless the page is in quirks mode.
+    this.settleImpliedCloses(name === 'table' && this.noQuirks ? P_ONLY : CLOSES_ON_START_TAG.get(name), `<${name}>`);
     for (const attribute of Object.keys(attribs)) {
       if (!ATTRIBUTE_NAME.test(attribute)) throw notSimple(`attribute name ${JSON.stringify(attribute)}`);
     }
@@ -340,6 +343,8 @@ class CheckingHandler extends DomHandler {
     const doctypeName = rawName.toLowerCase();
     const publicId = unquote(publicQuoted);
     const systemId = unquote(publicSystemQuoted ?? systemQuoted);
+    // `<!DOCTYPE html>`: no quirks mode for certain (other doctypes need parse5's tables to tell).
+    this.noQuirks = doctypeName === 'html' && publicQuoted === undefined && systemQuoted === undefined;
     super.onprocessinginstruction(name, serializeDoctypeContent(doctypeName, publicId, systemId));
     const node = this.root.children[this.root.children.length - 1] as ProcessingInstruction & Record<string, unknown>;
     node['x-name'] = doctypeName;
@@ -361,7 +366,7 @@ const P_ONLY = new Set(['p']);
 /**
  * Start tags before which htmlparser2 closes the open element without its end tag, and which of
  * those closes parse5 makes too (the open element being the current node): a <p> before a block
- * (not a <table>: in quirks mode parse5 keeps the <p> open), an item before the next, a cell or a
+ * (a <table> only without quirks mode, see onopentag), an item before the next, a cell or a
  * row before the next, an option before the next, the head before the body.
  */
 const CLOSES_ON_START_TAG: ReadonlyMap<string, ReadonlySet<string>> = new Map([

@@ -1,11 +1,13 @@
 // A fast path for parsing HTML: htmlparser2 builds the tree about 5x faster than parse5, but it does
 // not apply the HTML5 tree-construction rules (implied <tbody>, closing a <p> before a block, the
 // adoption agency for misnested tags, foster parenting of text in tables, ...). So it is used only
-// for documents on which those rules change nothing: every element closed by its own end tag, in
-// order, and nested the way parse5 would keep it. Anything else (an implied or misnested close, an
-// element or a position this module does not know to be safe) abandons the fast parse, and the
-// caller parses with parse5 as before. The result is meant to be the very tree parse5 builds;
-// test/html-fast-parse.test.ts checks that on the real pages of the corpus and on random tag soup.
+// for documents on which those rules give the tree htmlparser2 builds, give or take what this
+// module does after the parse (an implied <head>, <body> or <tbody>, whitespace moved around the
+// outline): elements closed by their own end tags, or left open where parse5 closes them the same
+// way (settleImpliedCloses), nested the way parse5 keeps them (checkPosition), and no token the two
+// read differently. Anything else abandons the fast parse, and the caller parses with parse5 as
+// before. test/html-fast-parse.test.ts compares the trees on real pages, on randomly edited pages
+// and on random tag soup.
 //
 // Pure: a string in, a domhandler Document or `undefined` out (or a depth error, as with parse5).
 

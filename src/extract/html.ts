@@ -3,7 +3,7 @@
 // One iterative walk over cheerio's domhandler tree (no repeated selector queries, no recursion that
 // a deeply nested page could overflow). Size and nesting are bounded: parse5 checks the open elements
 // on every start tag, so 100,000 nested <div>s (1 MB) would take a minute to parse without the guard.
-// Well-formed pages are parsed by htmlparser2 instead, into the same tree (html-fast-parse.ts).
+// Most pages are parsed by htmlparser2 instead, into the same tree (html-fast-parse.ts).
 
 import { load } from 'cheerio';
 import type { AnyNode, Element, ParentNode, Text } from 'domhandler';

@@ -73,6 +73,7 @@ describe('fastParseHtml on hand-written pages', () => {
     ['a fragment (no html, head or body tags)', '<div class="content"><h1>T</h1>\n<p>a<p>b</div>\n'],
     ['a fragment after a doctype, comments and whitespace, then text first', '<!DOCTYPE html>\n<!-- a -->\n  Hello <b>world</b><!-- b --><table><tr><td>1</table>\n'],
     ['a paragraph left open before a table, in no-quirks mode', PAGE('<p>a<table><tr><td>1</td></tr></table>')],
+    ['a stray </p> and a stray </br> (an empty <p>, a <br>)', PAGE('<div>a</p>b</br>c<b></p></b></div>')],
     ['a table in a cell', PAGE('<table><tbody><tr><td><table><tr><td>in</td></tr></table></td></tr></tbody></table>')],
   ];
   for (const [name, html] of accepted) {
@@ -89,8 +90,9 @@ describe('fastParseHtml on hand-written pages', () => {
     ['a missing end tag before text', PAGE('<div><b>a</div>b'), 'no </b> before </div>'],
     ['a block in a paragraph', PAGE('<p>a<span><div>b</div></span></p>'), '<div> in <p>'],
     ['misnested inline elements', PAGE('<p><b>a<i>b</b>c</i></p>'), 'no </i> before </b>'],
-    ['a stray </p>', PAGE('<div>a</p></div>'), 'stray </p>'],
-    ['a stray </br>', PAGE('<div>a</br></div>'), 'stray </br>'],
+    ['a stray </p> in the head', PAGE('<p>x</p>', '<title>t</title></p>'), '<p> in <head>'],
+    ['a stray </p> before any content', '<!DOCTYPE html>\n</p><div>x</div>', 'stray </p>'],
+    ['a stray </br> in a table row', PAGE('<table><tr></br><td>1</td></tr></table>'), '<br> in <tr>'],
     ['text in a table', PAGE('<table>x<tr><td>1</td></tr></table>'), 'text in <table>'],
     ['a cell right under a table', PAGE('<table><td>1</td></table>'), '<td> in <table>'],
     ['a div in a row', PAGE('<table><tr><div>1</div></tr></table>'), '<div> in <tr>'],

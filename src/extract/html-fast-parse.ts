@@ -161,6 +161,8 @@ class CheckingHandler extends DomHandler {
   fragment = false;
   /** Elements htmlparser2 has just closed without their end tag (see settleImpliedCloses). */
   private impliedCloses: string[] = [];
+  /** The <br> being closed came from a stray </br> (htmlparser2 closes it as if explicitly). */
+  private strayBr = false;
   /** A <pre> start tag was the last event: parse5 drops a newline that comes right after it. */
   private preJustOpened = false;
   /** Close events so far: an end tag that adds none was dropped by htmlparser2. */
@@ -196,8 +198,13 @@ class CheckingHandler extends DomHandler {
   }
 
   override onopentag(name: string, attribs: Record<string, string>, isImplied?: boolean): void {
-    // An implied start tag is a stray </p> or </br>, which parse5 handles in its own way.
-    if (isImplied === true) throw notSimple(`stray </${name}>`);
+    // An implied start tag comes from a stray </p> or </br>: both parsers make an empty <p> or a <br>
+    // of it (where content may go: checkPosition).
+    if (isImplied === true) {
+      // (Before any content, parse5 ignores a stray </p>.)
+      if ((name !== 'p' && name !== 'br') || (this.parent.type === 'root' && !this.fragment)) throw notSimple(`stray </${name}>`);
+      this.strayBr = name === 'br';
+    }
     // A <table> closes an open <p> in parse5 too, unless the page is in quirks mode.
     this.settleImpliedCloses(name === 'table' && this.noQuirks ? P_ONLY : CLOSES_ON_START_TAG.get(name), `<${name}>`);
     for (const attribute of Object.keys(attribs)) {
@@ -272,7 +279,8 @@ class CheckingHandler extends DomHandler {
     this.preJustOpened = false;
     if (name !== undefined && VOID.has(name)) {
       // htmlparser2 closes void elements itself, right after opening them.
-      if (isImplied !== true) throw notSimple(`</${name}>`);
+      if (isImplied !== true && !(name === 'br' && this.strayBr)) throw notSimple(`</${name}>`);
+      this.strayBr = false;
     } else if (name !== undefined) {
       if (isImplied === true) this.impliedCloses.push(name);
       else this.settleImpliedCloses(CLOSES_ON_END_TAG.get(name), `</${name}>`);

@@ -74,6 +74,7 @@ describe('fastParseHtml on hand-written pages', () => {
     ['a fragment after a doctype, comments and whitespace, then text first', '<!DOCTYPE html>\n<!-- a -->\n  Hello <b>world</b><!-- b --><table><tr><td>1</table>\n'],
     ['a paragraph left open before a table, in no-quirks mode', PAGE('<p>a<table><tr><td>1</td></tr></table>')],
     ['a stray </p> and a stray </br> (an empty <p>, a <br>)', PAGE('<div>a</p>b</br>c<b></p></b></div>')],
+    ['no head (parse5 makes an empty one)', '<!DOCTYPE html>\n<html> <!-- c -->\n<body><p>x</p></body>\n</html>\n'],
     ['a table in a cell', PAGE('<table><tbody><tr><td><table><tr><td>in</td></tr></table></td></tr></tbody></table>')],
   ];
   for (const [name, html] of accepted) {
@@ -106,7 +107,7 @@ describe('fastParseHtml on hand-written pages', () => {
     ['a div in the head', PAGE('<p>x</p>', '<div>a</div>'), '<div> in <head>'],
     ['text after the body', '<html><head></head><body><p>x</p></body>tail</html>', 'text in <html>'],
     ['an element after the body', '<html><head></head><body><p>x</p></body><p>y</p></html>', '<p> in <html>'],
-    ['no head', '<html><body><p>x</p></body></html>', '<body> in <html>'],
+    ['a body before the head', '<html><body><p>x</p></body><head></head></html>', '<head> in <html>'],
     ['a fragment that starts with what goes in a head', '<meta charset="utf-8"><div>x</div>', '<meta> outside <html>'],
     ['a fragment with <html> further on', '<div>x</div><html><body></body></html>', '<html> outside <html>'],
     ['a fragment with a stray end tag before it', '</div><div>x</div>', 'an end tag outside <body> that closes nothing'],
@@ -269,7 +270,7 @@ function soupPage(soup: Soup, broken: boolean): string {
   const after = soup.pick(['', '\n', '\n<!-- e -->\n', broken ? 'text' : ' ', broken ? '<p>late</p>' : '']);
   if (broken && soup.chance(0.1)) return prolog + body;
   if (soup.chance(0.1)) return `${prolog}${soup.pick(['', '\n', '<!-- f -->', ' \n '])}${soupContent(soup, 0, broken)}`; // a fragment
-  return `${prolog}<html>${soup.chance(0.5) ? '\n' : ''}${head}\n${body}${after}</html>${soup.chance(0.5) ? '\n' : ''}`;
+  return `${prolog}<html>${soup.chance(0.5) ? '\n' : ''}${soup.chance(0.1) ? soup.pick(['', '<!-- h -->']) : head}\n${body}${after}</html>${soup.chance(0.5) ? '\n' : ''}`;
 }
 
 /**

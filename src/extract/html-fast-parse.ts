@@ -236,7 +236,8 @@ class CheckingHandler extends DomHandler {
         this.seenHead = true;
         return;
       }
-      if (name === 'body' && this.seenHead && !this.seenBody) {
+      // (A <body> with no <head> before it gets an empty one, as in parse5: matchParse5Document.)
+      if (name === 'body' && !this.seenBody && (this.seenHead || parent.children.every(isWhitespaceOrComment))) {
         this.seenBody = true;
         return;
       }
@@ -428,7 +429,14 @@ function isElementNamed(node: AnyNode | undefined, name: string): node is Elemen
 function matchParse5Document(document: Document): string | undefined {
   const html = document.children.find((node) => node.type !== 'comment' && node.type !== 'text' && node.type !== 'directive');
   if (!isElementNamed(html, 'html')) return 'no <html>';
-  const head = html.children.find((node) => node.type !== 'comment' && node.type !== 'text');
+  let head = html.children.find((node) => node.type !== 'comment' && node.type !== 'text');
+  if (isElementNamed(head, 'body')) {
+    // <html><body>: parse5 opens an empty head right before the body (the whitespace before it goes).
+    const at = html.children.indexOf(head);
+    const created = new Element('head', {});
+    relink(html, [...html.children.slice(0, at), created, ...html.children.slice(at)]);
+    head = created;
+  }
   if (!isElementNamed(head, 'head')) return 'no <head>';
   const bodyIndex = html.children.findIndex((node) => isElementNamed(node, 'body'));
   const body = html.children[bodyIndex];

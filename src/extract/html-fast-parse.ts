@@ -157,7 +157,7 @@ class CheckingHandler extends DomHandler {
   private seenDoctype = false;
   /** The doctype is `<!DOCTYPE html>`, so parse5 is not in quirks mode. */
   private noQuirks = false;
-  /** The document has no <html>: it began with body content (see matchParse5Document). */
+  /** The document has no <html>: it began with body content (see wrapFragment). */
   fragment = false;
   /** Elements htmlparser2 has just closed without their end tag (see settleImpliedCloses). */
   private impliedCloses: string[] = [];

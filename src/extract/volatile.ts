@@ -73,8 +73,8 @@ const AGO = new RegExp([EN_AGO, FR_AGO, DE_AGO].join('|'), 'giu');
 const DAY_STAMP = new RegExp(EN_DAY_STAMP, 'giu');
 /** Markup: every candidate, wherever it stands (see maskRelativeDates). */
 const RELATIVE = new RegExp([EN_AGO, FR_AGO, DE_AGO, EN_DAY_STAMP].join('|'), 'giu');
-/** A cheap test first: the phrases all have one of these words (most lines have none). */
-const RELATIVE_HINT = /ago|il[\s\u00A0]+y[\s\u00A0]+a|vor[\s\u00A0]|yesterday|today|just[\s\u00A0]+now/i;
+/** A cheap scan first: the phrases all have one of these words (most lines have none). Global: mapHintedLines. */
+const RELATIVE_HINTS = /ago|il[\s\u00A0]+y[\s\u00A0]+a|vor[\s\u00A0]|yesterday|today|just[\s\u00A0]+now/gi;
 
 // "3 hours ago" is a stamp where it stands: after a stamp word ("Updated", "Posted", "Mis à jour")...
 const AFTER_STAMP_WORD = new RegExp(String.raw`${NOT_WORD_BEFORE}${STAMP_VERB}$`, 'iu');
@@ -104,8 +104,6 @@ export function replaceRelativeDates(text: string): string {
   });
 }
 
-const RELATIVE_HINTS = new RegExp(RELATIVE_HINT.source, 'gi');
-
 /**
  * `text` with each line that has a relative-date hint replaced by `rewrite(line)`; the others are
  * copied as they are. One scan for the hints over the whole text (a page has few), rather than a
@@ -129,7 +127,7 @@ function mapHintedLines(text: string, rewrite: (line: string) => string): string
 /**
  * Relative dates in markup, for the fingerprint: every candidate, without the stamp test (the text
  * decides what is content; masking a phrase in a sentence only hides a change the text shows anyway).
- * One "line" may hold a whole minified page: the hint is tested per line.
+ * One "line" may hold a whole minified page: only the lines with a hint are rewritten.
  */
 function maskRelativeDates(markup: string): string {
   return mapHintedLines(markup, (line) => line.replace(RELATIVE, RELATIVE_DATE));

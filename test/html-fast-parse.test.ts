@@ -130,6 +130,29 @@ describe('fastParseHtml on hand-written pages', () => {
     assert.ok('document' in tryFastParseHtml(deep, { maxDepth: 60, onTooDeep: () => new Error('too deep') }));
   });
 
+  it('counts depth as the parse5 path does, for pages and fragments alike', () => {
+    // parse5's path counts <html> as level 1, so a fragment's elements sit two levels deeper.
+    const extractWith = (html: string, maxHtmlDepth: number): string => {
+      try {
+        return extractHtml({ bytes: new Uint8Array(Buffer.from(html)), url: 'https://example.org/', maxHtmlDepth }).text;
+      } catch (error) {
+        return `error: ${(error as Error).message}`;
+      }
+    };
+    const forceParse5 = '<noscript></noscript>'; // never on the fast path, and never text
+    for (const divs of [37, 38, 39]) {
+      const nested = `${'<div>'.repeat(divs)}x${'</div>'.repeat(divs)}`;
+      for (const page of [PAGE(nested), nested]) {
+        assert.ok('document' in tryFastParseHtml(page, { maxDepth: 100, onTooDeep: () => new Error('too deep') }));
+        const slow = page.replace(`x${'</div>'.repeat(divs)}`, `x${'</div>'.repeat(divs)}${forceParse5}`);
+        assert.ok('reason' in tryFastParseHtml(slow, OPTIONS));
+        assert.equal(extractWith(page, 40), extractWith(slow, 40), `${divs} divs in ${page.startsWith('<!DOCTYPE') ? 'a page' : 'a fragment'}`);
+      }
+    }
+    assert.match(extractWith(`${'<div>'.repeat(39)}x`, 40), /deeper than 40 levels/);
+    assert.equal(extractWith(`${'<div>'.repeat(38)}x`, 40), 'x\n');
+  });
+
   it('extractHtml gives the same text either way', () => {
     // Same page, once well-formed (fast path) and once with a comment trap that sends it to parse5.
     const body = '<main><h1>Title</h1><p>One &amp; two</p><table><tr><td>a</td><td>b</td></tr></table><ul><li>x</li></ul></main>';

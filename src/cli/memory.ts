@@ -3,9 +3,9 @@
 // a cold sync of the bench corpus (2,000 documents and an 80 MiB PDF) the main thread's heap reached
 // 155-177 MiB with 25-35 MiB of it live, and the process peaked at 351-374 MiB of RSS; with a growth
 // factor of 1.3 the heap stayed under 80 MiB and the peak at 272-291 MiB, for 3-14% more user CPU in
-// four pairs of runs (BENCHMARKS.md). The flag is process-wide (the PDF workers follow it too) and V8 reads it at each
-// collection, so setting it once at the start of the command is enough. CLI layer only: the core
-// never touches process-wide state.
+// four pairs of runs (BENCHMARKS.md). The flag is process-wide (the PDF workers follow it too) and
+// V8 reads it at each collection, so setting it once at the start of the command is enough. CLI
+// layer only: the core never touches process-wide state.
 import v8 from 'node:v8';
 
 /** Percent a heap may grow beyond its live size before the next full collection. */

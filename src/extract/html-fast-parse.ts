@@ -12,7 +12,7 @@
 // Pure: a string in, a domhandler Document or `undefined` out (or a depth error, as with parse5).
 
 import { Parser } from 'htmlparser2';
-import { DomHandler, Element, Text } from 'domhandler';
+import { DomHandler, Element, isTag, Text } from 'domhandler';
 import type { AnyNode, ChildNode, Document, ParentNode, ProcessingInstruction } from 'domhandler';
 import { serializeDoctypeContent } from 'parse5-htmlparser2-tree-adapter';
 
@@ -131,6 +131,7 @@ export function tryFastParseHtml(html: string, options: FastParseOptions): { doc
   }
   const document = handler.root;
   const outline = handler.fragment ? wrapFragment(document) : matchParse5Document(document);
+  if (outline === undefined) for (const table of handler.tablesWithBareRows) wrapRowsInTbody(table);
   return outline === undefined ? { document } : { reason: outline };
 }
 
@@ -165,6 +166,8 @@ class CheckingHandler extends DomHandler {
   private strayBr = false;
   /** A <pre> start tag was the last event: parse5 drops a newline that comes right after it. */
   private preJustOpened = false;
+  /** Tables with a <tr> right under them, which parse5 gives a <tbody> (wrapRowsInTbody). */
+  readonly tablesWithBareRows = new Set<Element>();
   /** Close events so far: an end tag that adds none was dropped by htmlparser2. */
   closeEvents = 0;
 
@@ -255,6 +258,7 @@ class CheckingHandler extends DomHandler {
     if (parentName === 'option') throw notSimple(`<${name}> in <option>`); // parse5 drops tags inside an option of a select
     const tableParents = TABLE_PARENTS.get(name);
     if (tableParents !== undefined && !tableParents.has(parentName)) throw notSimple(`<${name}> in <${parentName}>`);
+    if (name === 'tr' && parentName === 'table') this.tablesWithBareRows.add(parent as Element);
 
     if (CLOSES_P.has(name) && this.hasAncestor('p')) throw notSimple(`<${name}> in <p>`);
     if (HEADINGS.has(name) && this.hasAncestor(HEADINGS)) throw notSimple(`<${name}> in a heading`);
@@ -417,14 +421,13 @@ function isWhitespaceOrComment(node: AnyNode): boolean {
 }
 
 function isElementNamed(node: AnyNode | undefined, name: string): node is Element {
-  return node !== undefined && (node.type === 'tag' || node.type === 'script' || node.type === 'style') && (node as Element).name === name;
+  return node !== undefined && isTag(node) && node.name === name;
 }
 
 /**
  * Checks the document's outline and moves its whitespace where parse5 puts it: parse5 drops
  * whitespace before <html> and between <html> and <head>, and appends whitespace after </body> or
- * </html> to the body. Then gives rows a <tbody>. Says what is wrong if the outline is not
- * html > head, body.
+ * </html> to the body. Says what is wrong if the outline is not html > head, body.
  */
 function matchParse5Document(document: Document): string | undefined {
   const html = document.children.find((node) => node.type !== 'comment' && node.type !== 'text' && node.type !== 'directive');
@@ -466,7 +469,6 @@ function matchParse5Document(document: Document): string | undefined {
     if (last?.type === 'text') (last as Text).data += moved;
     else appendChild(body, new Text(moved));
   }
-  wrapRowsInTbody(body);
   return undefined;
 }
 
@@ -476,7 +478,7 @@ function matchParse5Document(document: Document): string | undefined {
  * whitespace goes.
  */
 function wrapFragment(document: Document): undefined {
-  const start = document.children.findIndex((node) => node.type === 'tag' || node.type === 'script' || node.type === 'style' || (node.type === 'text' && !WHITESPACE_ONLY.test((node as Text).data)));
+  const start = document.children.findIndex((node) => isTag(node) || (node.type === 'text' && !WHITESPACE_ONLY.test((node as Text).data)));
   const before = document.children.slice(0, start).filter((node) => node.type !== 'text');
   const content = document.children.slice(start);
   const first = content[0];
@@ -486,7 +488,6 @@ function wrapFragment(document: Document): undefined {
   const html = new Element('html', {});
   relink(html, [new Element('head', {}), body]);
   relink(document, [...before, html]);
-  wrapRowsInTbody(body);
   return undefined;
 }
 
@@ -524,30 +525,21 @@ const TABLE_SECTIONS = new Set(['thead', 'tbody', 'tfoot', 'caption', 'colgroup'
  * parse5 puts a <tr> found right under <table> into a <tbody> it opens, which holds everything up to
  * the next table section (or the end of the table): whitespace and comments included.
  */
-function wrapRowsInTbody(root: ParentNode): void {
-  const stack: ParentNode[] = [root];
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    for (const child of node.children) {
-      if ('children' in child) stack.push(child);
+function wrapRowsInTbody(table: Element): void {
+  const children: ChildNode[] = [];
+  const added: Element[] = [];
+  let tbody: Element | undefined;
+  for (const child of table.children) {
+    if (tbody === undefined && isElementNamed(child, 'tr')) {
+      tbody = new Element('tbody', {});
+      added.push(tbody);
+      children.push(tbody);
+    } else if (isTag(child) && TABLE_SECTIONS.has(child.name)) {
+      tbody = undefined;
     }
-    if (!isElementNamed(node as AnyNode, 'table')) continue;
-    const table = node;
-    if (!table.children.some((child) => isElementNamed(child, 'tr'))) continue;
-    const children: ChildNode[] = [];
-    const added: Element[] = [];
-    let tbody: Element | undefined;
-    for (const child of table.children) {
-      if (tbody === undefined && isElementNamed(child, 'tr')) {
-        tbody = new Element('tbody', {});
-        added.push(tbody);
-        children.push(tbody);
-      } else if (child.type === 'tag' && TABLE_SECTIONS.has((child as Element).name)) {
-        tbody = undefined;
-      }
-      if (tbody !== undefined) tbody.children.push(child);
-      else children.push(child);
-    }
-    for (const section of added) relink(section, section.children);
-    relink(table, children);
+    if (tbody !== undefined) tbody.children.push(child);
+    else children.push(child);
   }
+  for (const section of added) relink(section, section.children);
+  relink(table, children);
 }

@@ -73,7 +73,7 @@ const AGO = new RegExp([EN_AGO, FR_AGO, DE_AGO].join('|'), 'giu');
 const DAY_STAMP = new RegExp(EN_DAY_STAMP, 'giu');
 /** Markup: every candidate, wherever it stands (see maskRelativeDates). */
 const RELATIVE = new RegExp([EN_AGO, FR_AGO, DE_AGO, EN_DAY_STAMP].join('|'), 'giu');
-/** A cheap scan first: the phrases all have one of these words (most lines have none). Global: mapHintedLines. */
+/** A cheap scan first (mapHintedLines): the phrases all have one of these words; most lines have none. */
 const RELATIVE_HINTS = /ago|il[\s\u00A0]+y[\s\u00A0]+a|vor[\s\u00A0]|yesterday|today|just[\s\u00A0]+now/gi;
 
 // "3 hours ago" is a stamp where it stands: after a stamp word ("Updated", "Posted", "Mis à jour")...

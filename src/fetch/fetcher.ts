@@ -20,6 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import { guardPausedParser } from './paused-parser-guard.js';
 import { FetchError, StoreError, errorMessage, type FailureClass } from '../errors.js';
 import { describeAddress } from './address-policy.js';
 import { redirectRefusal } from './redirect-policy.js';
@@ -67,7 +68,7 @@ import {
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Bodies of redirects and errors are read up to this much (to keep the connection) then dropped. */
 const DISCARD_LIMIT = 64 * 1024;
-/** Bytes of a body that may wait in memory for the disk (see the request in followRedirects). */
+/** Bytes of a body that may wait in memory for the disk, by default (FetcherOptions.bodyBufferBytes). */
 const BODY_BUFFER = 8 * 1024 * 1024;
 /** Tries of one robots.txt at most: it is retried once, not more. */
 const ROBOTS_TRIES = 2;
@@ -117,7 +118,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       process.nextTick(() => callback(refusal, null));
       return;
     }
-    baseConnect(connectOptions, callback);
+    // Every socket undici gets goes through the guard against nodejs/undici#5360 first.
+    baseConnect(connectOptions, (error, socket) => {
+      if (error !== null || socket === null) callback(error ?? new Error('no socket'), null);
+      else callback(null, guardPausedParser(socket));
+    });
   };
   const agent = new Agent({
     connect,
@@ -444,12 +449,10 @@ async function followRedirects(
       signal,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      // Room for the body to run ahead of the disk writes without pausing undici's parser: undici 7
-      // (the line for Node 20) crashes the whole process with an uncatchable `assert(!this.paused)`
-      // when a server closes the connection while the parser is paused for backpressure
-      // (nodejs/undici#5360, fixed only in undici 8, which needs Node 22). It pauses only when
-      // BODY_BUFFER bytes wait unwritten, which bounds the memory a fast or hostile server can take.
-      highWaterMark: BODY_BUFFER,
+      // Room for the body to run ahead of the disk writes before undici pauses its parser (fewer
+      // pauses and resumes on a fast connection); it bounds the memory a fast or hostile server can
+      // take. A pause as the server closes the connection is handled by guardPausedParser.
+      highWaterMark: options.bodyBufferBytes ?? BODY_BUFFER,
     });
     progress.phase = 'body';
     const fetchedAt = new Date().toISOString();

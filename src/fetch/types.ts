@@ -23,6 +23,8 @@ export interface FetcherOptions {
   allowPrivateNetwork: boolean;
   /** Extra request headers for every request to every host, redirects included (never written to the mirror); secrets belong in FetchRequest.headers. */
   headers?: Record<string, string> | undefined;
+  /** Bytes of one body that may wait in memory for the disk before undici pauses reading it; default 8 MiB. */
+  bodyBufferBytes?: number | undefined;
   /** DNS resolution, injectable so tests never send a packet anywhere but 127.0.0.1. */
   lookup?: LookupFunction | undefined;
   /** Extra tries after a transient failure (network, timeout, transient DNS, 429, 5xx); default 2, so 3 tries in all. */

@@ -1,0 +1,14 @@
+const T = [['start', performance.now()]]; const mark = (n) => T.push([n, performance.now()]);
+const [history, engine] = await Promise.all([import('./dist/src/core/history.js'), import('./dist/src/diff/engine.js')]);
+const text = await import('./dist/src/diff/format-text.js');
+mark('load');
+const mirror = await history.openHistory('bench/work/diff-cli-v1/mirror'); const id = process.argv[2] ?? 'bench/1mb-200-edits';
+const reader = history.objectReader(mirror.repo); mark('spawn cat-file');
+const [meta, versions] = await Promise.all([history.findDocument(mirror.dir, id), history.documentVersions(mirror.repo, id)]); mark('log');
+const { from, to } = history.defaultDiffPair(versions);
+const lp = history.changedLines(mirror.repo, id, from, to); mark('spawn diff');
+const texts = await history.textsAt(mirror.repo, id, [from, to], reader); mark('texts');
+const blocks = await lp; mark('line diff');
+const result = engine.diffTexts(texts[0], texts[1], { mode: 'word', context: 3, lineBlocks: blocks }); mark('engine');
+const out = text.formatText(result, { painter: text.plainPainter, header: 'x' }); mark('format');
+let p = T[0][1]; process.stderr.write(T.slice(1).map(([n, t]) => { const s = `${n} ${(t - p).toFixed(1)}`; p = t; return s; }).join(' | ') + ` | total ${(p - T[0][1]).toFixed(1)}\n`);

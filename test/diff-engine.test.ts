@@ -1,7 +1,10 @@
 // Unit tests of diffTexts: hunks, line numbers, parts, page/heading, stats.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readdirSync, readFileSync } from 'node:fs';
 import { countWords, diffTexts, headingOf, pageMarkerOf, splitLines } from '../src/diff/index.js';
+import { mayBeHeading } from '../src/diff/engine.js';
+import { mulberry32 } from './helpers/random.js';
 import type { DiffHunk, DiffMode, DiffResult } from '../src/diff/index.js';
 
 /** The hunk's old text and new text, rebuilt from its lines. */
@@ -407,6 +410,37 @@ describe('diffTexts: page and heading', () => {
     for (const s of yes) assert.ok(headingOf(s) !== undefined, `heading: ${s}`);
     for (const s of no) assert.equal(headingOf(s), undefined, `not a heading: ${s}`);
     assert.equal(headingOf('  Article 7  '), 'Article 7');
+  });
+
+  it('the heading pre-check never turns away a line headingOf takes', () => {
+    const lines: string[] = [];
+    const keywords = ['Article', 'Art.', 'Section', 'Chapter', 'Part', 'Annex', 'Appendix', 'Resolution', 'Recommendation'];
+    // Every keyword in three cases, after no, ASCII and non-ASCII blanks, with each kind of numeral.
+    for (const keyword of keywords) {
+      for (const cased of [keyword, keyword.toUpperCase(), keyword.toLowerCase()]) {
+        for (const lead of ['', ' ', '\t', '  ', '\u00a0', '\u3000']) for (const numeral of ['12', '5a', 'IV', 'B']) lines.push(`${lead}${cased} ${numeral}`);
+      }
+    }
+    for (const lead of ['', ' ', '\u2003']) lines.push(`${lead}§ 4`, `${lead}§12`, `${lead}12.`, `${lead}3.2 Definitions`, `${lead}4. 定义`);
+    // Seeded random lines from the letters and signs headings are made of.
+    const random = mulberry32(2026_12_03);
+    const alphabet = 'aArRtTsScCpPnNxXeEiIoOlLmMdD .§0123456789\t\u00a0';
+    for (let k = 0; k < 20_000; k++) {
+      let line = random() < 0.5 ? (keywords[Math.floor(random() * keywords.length)] as string) : '';
+      const extra = Math.floor(random() * 12);
+      for (let c = 0; c < extra; c++) line = random() < 0.3 ? alphabet[Math.floor(random() * alphabet.length)] + line : line + alphabet[Math.floor(random() * alphabet.length)];
+      lines.push(line);
+    }
+    // Every line of the real documents' reference texts.
+    const references = new URL('./fixtures/real/reference/', new URL('../../test/', import.meta.url));
+    for (const name of readdirSync(references)) lines.push(...readFileSync(new URL(name, references), 'utf8').split('\n'));
+    let headings = 0;
+    for (const line of lines) {
+      if (headingOf(line) === undefined) continue;
+      headings++;
+      assert.ok(mayBeHeading(line), `pre-check turned away the heading ${JSON.stringify(line)}`);
+    }
+    assert.ok(headings > 1_000, `only ${headings} headings among the lines`);
   });
 
   it('pageMarkerOf', () => {

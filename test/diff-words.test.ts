@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { countWords, diffWords, isWordToken, tokenize, type DiffPart } from '../src/diff/index.js';
+import { mulberry32 } from './helpers/random.js';
 
 const rebuild = (parts: DiffPart[], skip: DiffPart['op']): string =>
   parts
@@ -148,5 +149,29 @@ describe('diffWords', () => {
       assert.equal(r.wordsAdded, count('added'));
       assert.equal(r.wordsRemoved, count('removed'));
     }
+  });
+
+  it('setting the common beginning and end aside gives the same diff as diffing the whole', () => {
+    // diffWords cuts two texts where a token boundary is certain on both sides and diffs only the
+    // middle. Seeded random pairs, built from what makes token boundaries tricky: runs of spaces and
+    // tabs, other blanks (no-break space, ideographic space), line breaks (CR LF, lone CR),
+    // combining marks after a space, scripts without spaces, emoji sequences, punctuation.
+    const random = mulberry32(31_12_2026);
+    const pieces = ['the', 'state', 'shall', 'a', 'Art', '5a', ',', '.', ' ', ' ', ' ', '  ', '\t', ' \t ', '\u00a0', '\u3000', '\n', '\r\n', '\r',
+      '\u0301', 'e\u0301', 'état', '成员', '国', 'مرحبا', '😀', '👍🏽', '👨‍👩‍👧', '\uFE0F', 'x1', '§', '—'];
+    const pick = (): string => pieces[Math.floor(random() * pieces.length)] as string;
+    let trimmed = 0;
+    for (let c = 0; c < 4_000; c++) {
+      const a = Array.from({ length: Math.floor(random() * 50) }, pick);
+      const b = a.slice();
+      for (let e = 1 + Math.floor(random() * 4); e > 0; e--) b.splice(Math.floor(random() * (b.length + 1)), Math.floor(random() * 3), ...Array.from({ length: Math.floor(random() * 3) }, pick));
+      const old = a.join('');
+      const neu = b.join('');
+      const whole = diffWords(old, neu, { trimCommonEnds: false });
+      const cut = diffWords(old, neu);
+      assert.deepEqual(cut, whole, `case ${c}: ${JSON.stringify(old)} -> ${JSON.stringify(neu)}`);
+      if (old !== neu && old.length > 0 && neu.length > 0 && old[0] === neu[0]) trimmed++;
+    }
+    assert.ok(trimmed > 1_000, `only ${trimmed} pairs with a common beginning`);
   });
 });

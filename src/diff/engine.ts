@@ -65,16 +65,34 @@ export function headingOf(line: string): string | undefined {
 
 /**
  * Cheap pre-check for headingOf: a heading's first non-blank character is a digit, "§", or the first
- * letter of a keyword (Article, Section, Chapter, Part, Annex, Appendix, Resolution, Recommendation).
- * Most lines of a document fail here without a trim or a regex.
+ * two letters of a keyword (ar-ticle/art., se-ction, ch-apter, pa-rt, an-nex, ap-pendix, re-solution,
+ * re-commendation), in any case. Most lines of a document fail here without a trim or a regex; a
+ * line this lets through may still not be a heading (headingOf decides). Exported for its test: it
+ * must never turn away a line that headingOf would take.
  */
-function mayBeHeading(line: string): boolean {
+export function mayBeHeading(line: string): boolean {
   let i = 0;
   while (i < line.length && line.charCodeAt(i) <= 32) i++;
-  const c = line.charCodeAt(i) | 32; // lower case for ASCII letters
-  if (line.charCodeAt(i) >= 48 && line.charCodeAt(i) <= 57) return true;
-  // a, c, p, r, s; non-ASCII (other whitespace before the heading, "§") goes to the full check.
-  return c === 97 || c === 99 || c === 112 || c === 114 || c === 115 || line.charCodeAt(i) > 127;
+  const c = line.charCodeAt(i);
+  if (c >= 48 && c <= 57) return true;
+  // Non-ASCII (other whitespace before the heading, "§") goes to the full check.
+  if (c > 127) return true;
+  const first = c | 32; // lower case for ASCII letters
+  const second = line.charCodeAt(i + 1) | 32;
+  switch (first) {
+    case 97: // a: ar(ticle), an(nex), ap(pendix)
+      return second === 114 || second === 110 || second === 112;
+    case 115: // s: se(ction)
+      return second === 101;
+    case 99: // c: ch(apter)
+      return second === 104;
+    case 112: // p: pa(rt)
+      return second === 97;
+    case 114: // r: re(solution), re(commendation)
+      return second === 101;
+    default:
+      return false;
+  }
 }
 
 /** Page number if `line` is a page marker (`--- page N ---`; a trailing '\r' is ignored). */
@@ -125,7 +143,8 @@ class SideIndex {
     let headingAtIdx: string | undefined; // at or before idx
     for (let i = idx; i > floor; i--) {
       const line = this.lines[i] as string;
-      const marker = pageMarkerOf(line);
+      // Page markers start with '-' (45), which no heading does.
+      const marker = line.charCodeAt(0) === 45 ? pageMarkerOf(line) : undefined;
       if (marker !== undefined) {
         page ??= marker;
       } else if (mayBeHeading(line)) {

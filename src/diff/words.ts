@@ -128,6 +128,12 @@ export interface WordDiffOptions {
   ignore?: CompiledIgnoreRules | undefined;
   /** More tokens than this on either side: show the block as one replace (default 1 000 000). */
   maxTokens?: number | undefined;
+  /**
+   * Tokenize and diff only what lies between the two texts' common beginning and end (cut where a
+   * token boundary is certain on both sides), which gives the same result (default true; false
+   * exists for the test that proves it).
+   */
+  trimCommonEnds?: boolean | undefined;
 }
 
 export interface WordDiff {
@@ -153,27 +159,40 @@ export function diffWords(oldText: string, newText: string, options: WordDiffOpt
   if (oldText === '') return { parts: [{ op: 'added', text: newText }], wordsRemoved: 0, wordsAdded: countWords(newText), degraded: false };
   if (newText === '') return { parts: [{ op: 'removed', text: oldText }], wordsRemoved: countWords(oldText), wordsAdded: 0, degraded: false };
 
+  const rules = options.ignore;
+  const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+  // A changed line usually differs in a word or two: the text around them is equal on both sides,
+  // and tokenizing, interning and diffing it is most of the work. It is set aside when the cut
+  // provably changes nothing (see commonEnds); under ignore rules (whose matches may span a cut)
+  // and for texts that might exceed maxTokens (which counts all tokens), never.
+  const trim =
+    rules === undefined && options.trimCommonEnds !== false && oldText.length <= maxTokens && newText.length <= maxTokens
+      ? commonEnds(oldText, newText)
+      : undefined;
+  const midA = trim === undefined ? oldText : oldText.slice(trim.head, trim.endA);
+  const midB = trim === undefined ? newText : newText.slice(trim.head, trim.endB);
+  // Words of the common beginning and end: on both sides, so shared by both.
+  const commonWords = trim === undefined ? 0 : countWords(oldText.slice(0, trim.head)) + countWords(oldText.slice(trim.endA));
+
   // Words alone first (cheap): a block that shares almost none needs no token diff at all.
-  const fold = options.ignore?.case === true;
-  const wordsA = (fold ? foldCase(oldText) : oldText).match(WORD_RE) ?? [];
-  const wordsB = (fold ? foldCase(newText) : newText).match(WORD_RE) ?? [];
+  const fold = rules?.case === true;
+  const wordsA = (fold ? foldCase(midA) : midA).match(WORD_RE) ?? [];
+  const wordsB = (fold ? foldCase(midB) : midB).match(WORD_RE) ?? [];
   const replaceAll = (degraded: boolean): WordDiff => ({
     parts: [
       { op: 'removed', text: oldText },
       { op: 'added', text: newText },
     ],
-    wordsRemoved: wordsA.length,
-    wordsAdded: wordsB.length,
+    wordsRemoved: wordsA.length + commonWords,
+    wordsAdded: wordsB.length + commonWords,
     degraded,
   });
-  if (dissimilar(wordsA, wordsB)) return replaceAll(false);
+  if (dissimilar(wordsA, wordsB, commonWords)) return replaceAll(false);
 
-  const rules = options.ignore;
-  const A = keyedTokens(oldText, rules);
-  const B = keyedTokens(newText, rules);
+  const A = keyedTokens(midA, rules);
+  const B = keyedTokens(midB, rules);
   const ta = A.tokens;
   const tb = B.tokens;
-  const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   if (ta.length > maxTokens || tb.length > maxTokens) return replaceAll(true);
   const wa = A.words;
   const wb = B.words;
@@ -230,6 +249,7 @@ export function diffWords(oldText: string, newText: string, options: WordDiffOpt
     runs.push(run);
   }
   if (rules) runs = foldIgnored(runs, rules);
+  if (trim !== undefined) runs = withCommonEnds(runs, oldText, trim);
 
   const clean = cleanup(runs);
   let wordsRemoved = 0;
@@ -400,6 +420,82 @@ function foldIgnored(runs: Run[], rules: CompiledIgnoreRules): Run[] {
   return out;
 }
 
+/** Where diffWords cuts two texts: [0, head) is common, and so are old [endA, end) and new [endB, end). */
+interface CommonEnds {
+  head: number;
+  endA: number;
+  endB: number;
+}
+
+/** Horizontal whitespace: what TOKEN_RE's whitespace runs are made of (\s without \r and \n). */
+const HORIZONTAL_SPACE = /^[^\S\r\n]$/;
+
+/**
+ * True when `at` is certainly where a token of `text` starts, whatever precedes the text before
+ * it: the start or end, after a line break, or after a space or tab when a character that cannot
+ * continue a whitespace run follows (no other token holds a space, and no token looks behind).
+ */
+function cutsTokens(text: string, at: number): boolean {
+  if (at === 0 || at === text.length) return true;
+  const before = text.charCodeAt(at - 1);
+  if (before === 10) return true;
+  if (before !== 32 && before !== 9) return false;
+  const next = text.charCodeAt(at);
+  return next > 32 ? next < 128 || !HORIZONTAL_SPACE.test(text[at] as string) : next !== 32 && next !== 9 && next !== 11 && next !== 12;
+}
+
+/**
+ * The common beginning and end of two different texts, cut at token boundaries both texts share,
+ * so that tokenizing the middle gives the same tokens as tokenizing the whole. The end is looked
+ * for only after the whole common beginning (not just the part cut off), as the sequence diff strips
+ * its common prefix before its suffix: that keeps the diff of the middle the diff of the whole.
+ * Undefined when there is nothing to cut.
+ */
+function commonEnds(a: string, b: string): CommonEnds | undefined {
+  const shorter = Math.min(a.length, b.length);
+  let prefix = 0;
+  while (prefix < shorter && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  let head = prefix;
+  while (head > 0 && !(cutsTokens(a, head) && cutsTokens(b, head))) head--;
+  let suffix = 0;
+  const room = shorter - prefix;
+  while (suffix < room && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+  let tail = suffix;
+  while (tail > 0 && !(cutsTokens(a, a.length - tail) && cutsTokens(b, b.length - tail))) tail--;
+  if (head === 0 && tail === 0) return undefined;
+  return { head, endA: a.length - tail, endB: b.length - tail };
+}
+
+/** The runs of the middle, with the common beginning and end put back as equal text. */
+function withCommonEnds(runs: Run[], oldText: string, cut: CommonEnds): Run[] {
+  const out = runs;
+  if (cut.head > 0) {
+    const text = oldText.slice(0, cut.head);
+    const first = out[0];
+    if (first !== undefined && first.equal !== null) {
+      first.equal = text + first.equal;
+      first.eqWords += countWords(text);
+    } else {
+      const run = newRun(text);
+      run.eqWords = countWords(text);
+      out.unshift(run);
+    }
+  }
+  if (cut.endA < oldText.length) {
+    const text = oldText.slice(cut.endA);
+    const last = out[out.length - 1];
+    if (last !== undefined && last.equal !== null) {
+      last.equal += text;
+      last.eqWords += countWords(text);
+    } else {
+      const run = newRun(text);
+      run.eqWords = countWords(text);
+      out.push(run);
+    }
+  }
+  return out;
+}
+
 /** Below this share of shared words (of the smaller side), a block is shown as a plain replace. */
 const MIN_SHARED_WORDS = 0.2;
 
@@ -408,9 +504,11 @@ const MIN_SHARED_WORDS = 0.2;
  * that is noise (spaces and "the" matching up), and computing it is the expensive case, so the
  * block is shown as one replacement. This is a presentation choice, not a degraded result.
  */
-function dissimilar(wordsA: readonly string[], wordsB: readonly string[]): boolean {
+function dissimilar(wordsA: readonly string[], wordsB: readonly string[], commonWords = 0): boolean {
   const [small, large] = wordsA.length <= wordsB.length ? [wordsA, wordsB] : [wordsB, wordsA];
-  if (small.length === 0) return false;
+  // `commonWords` more words on both sides (the common beginning and end set aside by diffWords):
+  // each is shared, so the multiset intersection is theirs plus that of the rest, exactly.
+  if (small.length + commonWords === 0) return false;
   // Multiset intersection on 32-bit word hashes in an open-addressing table (no Map, no strings
   // kept): cheap enough to run before tokenizing. A hash collision can only overcount shared
   // words, i.e. err towards running the real diff.
@@ -440,7 +538,7 @@ function dissimilar(wordsA: readonly string[], wordsB: readonly string[]): boole
       shared++;
     }
   }
-  return shared < MIN_SHARED_WORDS * small.length;
+  return shared + commonWords < MIN_SHARED_WORDS * (small.length + commonWords);
 }
 
 /** FNV-1a over UTF-16 code units. */

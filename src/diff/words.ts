@@ -172,7 +172,9 @@ export function diffWords(oldText: string, newText: string, options: WordDiffOpt
   const midA = trim === undefined ? oldText : oldText.slice(trim.head, trim.endA);
   const midB = trim === undefined ? newText : newText.slice(trim.head, trim.endB);
   // Words of the common beginning and end: on both sides, so shared by both.
-  const commonWords = trim === undefined ? 0 : countWords(oldText.slice(0, trim.head)) + countWords(oldText.slice(trim.endA));
+  const headWords = trim === undefined ? 0 : countWords(oldText.slice(0, trim.head));
+  const tailWords = trim === undefined ? 0 : countWords(oldText.slice(trim.endA));
+  const commonWords = headWords + tailWords;
 
   // Words alone first (cheap): a block that shares almost none needs no token diff at all.
   const fold = rules?.case === true;
@@ -249,7 +251,7 @@ export function diffWords(oldText: string, newText: string, options: WordDiffOpt
     runs.push(run);
   }
   if (rules) runs = foldIgnored(runs, rules);
-  if (trim !== undefined) runs = withCommonEnds(runs, oldText, trim);
+  if (trim !== undefined) withCommonEnds(runs, oldText, trim, headWords, tailWords);
 
   const clean = cleanup(runs);
   let wordsRemoved = 0;
@@ -466,34 +468,22 @@ function commonEnds(a: string, b: string): CommonEnds | undefined {
   return { head, endA: a.length - tail, endB: b.length - tail };
 }
 
-/** The runs of the middle, with the common beginning and end put back as equal text. */
-function withCommonEnds(runs: Run[], oldText: string, cut: CommonEnds): Run[] {
-  const out = runs;
+/** Puts the common beginning and end (with their word counts) back around the middle's runs, as equal text. */
+function withCommonEnds(runs: Run[], oldText: string, cut: CommonEnds, headWords: number, tailWords: number): void {
   if (cut.head > 0) {
-    const text = oldText.slice(0, cut.head);
-    const first = out[0];
-    if (first !== undefined && first.equal !== null) {
-      first.equal = text + first.equal;
-      first.eqWords += countWords(text);
-    } else {
-      const run = newRun(text);
-      run.eqWords = countWords(text);
-      out.unshift(run);
-    }
+    const first = runs[0];
+    if (first === undefined || first.equal === null) runs.unshift(newRun(''));
+    const run = runs[0] as Run;
+    run.equal = oldText.slice(0, cut.head) + (run.equal as string);
+    run.eqWords += headWords;
   }
   if (cut.endA < oldText.length) {
-    const text = oldText.slice(cut.endA);
-    const last = out[out.length - 1];
-    if (last !== undefined && last.equal !== null) {
-      last.equal += text;
-      last.eqWords += countWords(text);
-    } else {
-      const run = newRun(text);
-      run.eqWords = countWords(text);
-      out.push(run);
-    }
+    const last = runs[runs.length - 1];
+    if (last === undefined || last.equal === null) runs.push(newRun(''));
+    const run = runs[runs.length - 1] as Run;
+    run.equal = (run.equal as string) + oldText.slice(cut.endA);
+    run.eqWords += tailWords;
   }
-  return out;
 }
 
 /** Below this share of shared words (of the smaller side), a block is shown as a plain replace. */

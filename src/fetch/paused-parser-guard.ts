@@ -71,7 +71,7 @@ export function guardPausedParser<S extends Duplex>(socket: S): S {
           this.destroy(error instanceof Error ? error : new Error(String(error)));
           return false;
         }
-        if (parser.paused === true && Boolean(parser.statusCode)) {
+        if (pausedMidResponse(parser)) {
           // A body that ends with the connection: the parse above handed the reader an empty
           // chunk and paused again. Lift the pause once more (as upstream's fix does) and let
           // undici's 'end' handler finish the message.

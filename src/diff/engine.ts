@@ -143,8 +143,7 @@ class SideIndex {
     let headingAtIdx: string | undefined; // at or before idx
     for (let i = idx; i > floor; i--) {
       const line = this.lines[i] as string;
-      // Page markers start with '-' (45), which no heading does.
-      const marker = line.charCodeAt(0) === 45 ? pageMarkerOf(line) : undefined;
+      const marker = pageMarkerOf(line);
       if (marker !== undefined) {
         page ??= marker;
       } else if (mayBeHeading(line)) {

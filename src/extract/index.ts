@@ -10,12 +10,13 @@ import { applyVolatileText } from './volatile.js';
  * `name@version` per extractor, recorded in each Extraction. Bump the version whenever a change in
  * the code would change the text it gives for the same bytes.
  * html@3, docx html@3, text@2: relative dates ("3 hours ago") become "(relative date)" by default
- * (volatile.ts).
+ * (volatile.ts). layout@4: PDFs are read without pdf.js's substitute font programs (pdf.ts); only a
+ * font without a Unicode map can give other (garbage) characters than layout@3 did.
  */
 export const EXTRACTOR_VERSIONS = {
   html: 'html@3',
   docx: 'mammoth@1.13+html@3',
-  pdf: 'pdf-parse@2.4.5+layout@3',
+  pdf: 'pdf-parse@2.4.5+layout@4',
   text: 'text@2',
   unsupported: 'none@1',
 } as const;

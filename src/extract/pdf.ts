@@ -70,11 +70,21 @@ export type PdfExtraction = Extraction & { ocr?: OcrRecord | undefined };
 export async function extractPdf(bytes: Uint8Array, options: PdfOptions = {}): Promise<PdfExtraction> {
   if (bytes.length === 0) throw new ExtractError('bad-content', 'empty PDF (0 bytes)');
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const { cMapUrl, wasmUrl } = pdfjsAssets();
   const task = pdfjs.getDocument({
     // pdf.js detaches the buffer it is given: the caller's own bytes only when they are given away,
     // else one copy. (Bytes given away that are a view of part of a buffer, pdf.js copies itself.)
     data: options.transfer === true ? bytes : new Uint8Array(bytes),
-    ...pdfjsAssets(),
+    // No standard font data (standardFontDataUrl) for the text layer. For a font the PDF names but
+    // does not embed (Helvetica, Arial, Times...), pdf.js would load a substitute font program from
+    // its standard_fonts/ and convert it to OpenType, in every document again: drawing shapes the
+    // text never needs. Its Unicode map and widths come from the PDF and pdf.js's own tables either
+    // way. Measured (BENCHMARKS.md, 2026-12-03 late): a 1-page Helvetica PDF 5.3 -> 1.3 ms, the sync
+    // bench's 3-10 page PDFs 23 -> 16 ms each; 432 of 433 test PDFs give the same bytes, and the
+    // other (issue20453, a font with no Unicode map) was glyph garbage before and after.
+    // Rendering for OCR (ocr.ts) still gets the fonts.
+    cMapUrl,
+    wasmUrl,
     cMapPacked: true,
     // Text extraction never needs pdf.js to compile font code with eval (CVE-2024-4367).
     isEvalSupported: false,

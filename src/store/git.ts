@@ -1,7 +1,9 @@
 // The mirror's git repository, through simple-git. Every failure here is a StoreError: if the mirror
 // cannot be written, the run must stop (exit 1) rather than report documents as recorded.
+import { resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { StoreError } from '../errors.js';
+import { looksIncompressible, readSamples } from './compressibility.js';
 import { gitOutput } from './git-process.js';
 
 export { commitMessage, commitSubject, LOG_FORMAT, parseLog, parseTrailers } from './commit-log.js';
@@ -113,7 +115,12 @@ export class MirrorRepo {
 
   /** Store this work-tree file as a blob (as is: no filters) and return its object id. */
   async writeBlob(path: string): Promise<string> {
-    return (await this.spawnGit(['hash-object', '-w', '--no-filters', '--', path], `hash-object ${path}`)).trim();
+    // An incompressible file (most large PDFs: scans, images) is stored as it is (zlib level 0):
+    // deflating it costs seconds of CPU per 100 MiB and saves nothing (compressibility.ts).
+    // (A file that cannot be read is left to git, whose error names it.)
+    const stored = await readSamples(resolve(this.dir, path)).then(looksIncompressible, () => false);
+    const args = [...(stored ? ['-c', 'core.loosecompression=0'] : []), 'hash-object', '-w', '--no-filters', '--', path];
+    return (await this.spawnGit(args, `hash-object ${path}`)).trim();
   }
 
   /** Make git's index agree with the work tree for these paths (after commits made without it). */

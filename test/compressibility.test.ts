@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { looksIncompressible, readSamples, SAMPLE_BYTES, SAMPLE_COUNT, sampleOffsets } from '../src/store/compressibility.js';
+import { looksIncompressible, readSamples, SAMPLE_BYTES, SAMPLE_COUNT, sampleRanges } from '../src/store/compressibility.js';
 import { MirrorRepo } from '../src/store/git.js';
 import { mulberry32 } from './helpers/random.js';
 import { tempDir } from './helpers/temp.js';
@@ -35,19 +35,20 @@ describe('looksIncompressible', () => {
   }
 });
 
-describe('sampleOffsets', () => {
-  it('a small file is read whole, from 0; an empty one not at all', () => {
-    assert.deepEqual(sampleOffsets(0), []);
-    assert.deepEqual(sampleOffsets(100), [0]);
-    assert.deepEqual(sampleOffsets(SAMPLE_COUNT * SAMPLE_BYTES), [0]);
+describe('sampleRanges', () => {
+  it('a small file is read whole; an empty one not at all', () => {
+    assert.deepEqual(sampleRanges(0), []);
+    assert.deepEqual(sampleRanges(100), [{ offset: 0, length: 100 }]);
+    assert.deepEqual(sampleRanges(SAMPLE_COUNT * SAMPLE_BYTES), [{ offset: 0, length: SAMPLE_COUNT * SAMPLE_BYTES }]);
   });
   it('a large file: SAMPLE_COUNT samples spread from its start to its end, none past it', () => {
     for (const size of [SAMPLE_COUNT * SAMPLE_BYTES + 1, 5 * 1024 * 1024, 80 * 1024 * 1024 + 17]) {
-      const offsets = sampleOffsets(size);
-      assert.equal(offsets.length, SAMPLE_COUNT);
-      assert.equal(offsets[0], 0);
-      for (let i = 1; i < offsets.length; i++) assert.ok((offsets[i] as number) > (offsets[i - 1] as number));
-      const last = offsets[offsets.length - 1] as number;
+      const ranges = sampleRanges(size);
+      assert.equal(ranges.length, SAMPLE_COUNT);
+      assert.ok(ranges.every(({ length }) => length === SAMPLE_BYTES));
+      assert.equal(ranges[0]?.offset, 0);
+      for (let i = 1; i < ranges.length; i++) assert.ok((ranges[i]?.offset as number) >= (ranges[i - 1]?.offset as number) + SAMPLE_BYTES, 'no overlap');
+      const last = ranges[ranges.length - 1]?.offset as number;
       assert.ok(last + SAMPLE_BYTES <= size, `the last sample ends inside the file (${size})`);
       assert.ok(last + SAMPLE_BYTES > size - SAMPLE_COUNT, `the last sample reaches the end of the file (${size})`);
     }
@@ -62,11 +63,11 @@ describe('readSamples', () => {
     const big = noise(3 * 1024 * 1024 + 5, 7);
     await writeFile(join(dir, 'big'), big);
     const samples = await readSamples(join(dir, 'big'));
-    const offsets = sampleOffsets(big.byteLength);
-    assert.equal(samples.length, offsets.length);
+    const ranges = sampleRanges(big.byteLength);
+    assert.equal(samples.length, ranges.length);
     samples.forEach((sample, index) => {
-      const offset = offsets[index] as number;
-      assert.ok(Buffer.from(sample).equals(big.subarray(offset, offset + SAMPLE_BYTES)));
+      const { offset, length } = ranges[index] as { offset: number; length: number };
+      assert.ok(Buffer.from(sample).equals(big.subarray(offset, offset + length)));
     });
   });
 });

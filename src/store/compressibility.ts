@@ -25,23 +25,25 @@ export function looksIncompressible(samples: readonly Uint8Array[]): boolean {
   return raw > 0 && deflated >= raw * WORTHWHILE_RATIO;
 }
 
-/** Where the samples of a file of `size` bytes start: SAMPLE_COUNT of them, evenly spread, first at 0. */
-export function sampleOffsets(size: number): number[] {
-  if (size <= SAMPLE_COUNT * SAMPLE_BYTES) return size > 0 ? [0] : [];
+/**
+ * The parts of a file of `size` bytes to sample: a small file whole (up to SAMPLE_COUNT *
+ * SAMPLE_BYTES), else SAMPLE_COUNT parts of SAMPLE_BYTES spread evenly from its start to its end.
+ */
+export function sampleRanges(size: number): Array<{ offset: number; length: number }> {
+  if (size <= 0) return [];
+  if (size <= SAMPLE_COUNT * SAMPLE_BYTES) return [{ offset: 0, length: size }];
   const step = Math.floor((size - SAMPLE_BYTES) / (SAMPLE_COUNT - 1));
-  return Array.from({ length: SAMPLE_COUNT }, (_, index) => index * step);
+  return Array.from({ length: SAMPLE_COUNT }, (_, index) => ({ offset: index * step, length: SAMPLE_BYTES }));
 }
 
-/** The samples of a file (a small file is one sample of at most SAMPLE_COUNT * SAMPLE_BYTES). */
+/** The samples of a file (sampleRanges). */
 export async function readSamples(path: string): Promise<Uint8Array[]> {
   const handle = await open(path, 'r');
   try {
-    const { size } = await handle.stat();
-    const whole = size <= SAMPLE_COUNT * SAMPLE_BYTES;
     const samples: Uint8Array[] = [];
-    for (const offset of sampleOffsets(size)) {
-      const buffer = Buffer.alloc(whole ? size : SAMPLE_BYTES);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, offset);
+    for (const { offset, length } of sampleRanges((await handle.stat()).size)) {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
       samples.push(buffer.subarray(0, bytesRead));
     }
     return samples;

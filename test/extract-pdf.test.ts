@@ -130,6 +130,32 @@ describe('extract() routes PDFs by their bytes', () => {
   });
 });
 
+describe('extractPdf: fonts a PDF names without embedding them', () => {
+  // extractPdf gives pdf.js no standard font data (its substitute font programs): the text comes from
+  // the PDF's encodings and pdf.js's own tables. Every one of the 14 standard fonts' families here,
+  // Symbol's Greek and mathematics included, as a PDF maker writes them (pdf-lib: not embedded).
+  it('Helvetica, Times, Courier and Symbol give their text, accents, ligatures and Greek included', async () => {
+    const { PDFDocument, StandardFonts } = await import('pdf-lib');
+    const document = await PDFDocument.create();
+    const page = document.addPage([600, 400]);
+    const lines: Array<[(typeof StandardFonts)[keyof typeof StandardFonts], string]> = [
+      [StandardFonts.Helvetica, 'Helvetica: naïve café – “quotes” €100 fiancée'],
+      [StandardFonts.TimesRoman, 'Times: Article 12, § 3 — œuvre'],
+      [StandardFonts.CourierBold, 'Courier-Bold: ½ of the draft'],
+      [StandardFonts.HelveticaBoldOblique, 'Bold oblique: Zürich Ærø'],
+      [StandardFonts.Symbol, 'αβγδ ∑∫≤≥ πΩ'],
+    ];
+    let y = 360;
+    for (const [name, text] of lines) {
+      page.drawText(text, { x: 40, y, size: 14, font: await document.embedFont(name) });
+      y -= 30;
+    }
+    const extraction = await extractPdf(await document.save());
+    assert.equal(extraction.status, 'text');
+    assert.equal(extraction.text, `${pageMarker(1)}\n${lines.map(([, text]) => text).join('\n')}\n`);
+  });
+});
+
 describe('extractPdf determinism and versioning', () => {
   it('parallel extractions give the same results as sequential ones', async () => {
     const files = ['multicolumn/tracemonkey_2col_14p.pdf', 'nonlatin/multilang_en-ar-ru-zh-th-ja.pdf', 'scanned/scan_1p_jbig2_no-text-layer.pdf'].map(fixture);

@@ -33,8 +33,16 @@ function parseOptions(args: readonly string[]): Options {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--real-only') options.benchCorpus = false;
-    else if (arg === '--corpus' && args[i + 1] !== undefined) options.corpus = args[++i] as string;
-    else if (arg === '--docs' && /^\d+$/.test(args[i + 1] ?? '')) options.docs = Number(args[++i]);
+    else if (arg === '--corpus') {
+      const dir = args[++i];
+      if (dir === undefined) throw new Error('--corpus expects a directory');
+      options.corpus = dir;
+    }
+    else if (arg === '--docs') {
+      const value = args[++i] ?? '';
+      if (!/^[1-9]\d*$/.test(value)) throw new Error(`--docs expects a positive whole number, got ${value === '' ? 'nothing' : value}`);
+      options.docs = Number(value);
+    }
     else if (!arg.startsWith('-')) options.corpus = arg; // the old positional form: the real corpus' directory
     else throw new Error(`unknown option ${arg}\nusage: node dist/bench/extract-bench.js [--real-only] [--corpus <dir>] [--docs N]`);
   }
@@ -84,7 +92,7 @@ function runPdftotext(pdfs: readonly Pdf[], perFile: Map<string, number>): Timin
   for (const { file } of pdfs) {
     const fileStart = performance.now();
     try {
-      execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 });
+      execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { stdio: ['ignore', 'ignore', 'ignore'] });
     } catch {
       // broken and encrypted files fail; their time still counts
     }
@@ -130,7 +138,13 @@ async function runPool(pdfs: readonly Pdf[], warmUp: Uint8Array, perFile?: Map<s
   return timing;
 }
 
-const options = parseOptions(process.argv.slice(2));
+let options: Options;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 const pdftotextVersion = spawnSync('pdftotext', ['-v'], { encoding: 'utf8' });
 if (pdftotextVersion.error !== undefined) {
   // Without it every "run" below would fail in a millisecond and the ratio would mean nothing.

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -76,7 +77,7 @@ describe('acquireLock', () => {
     const { target } = await newTarget();
     const pid = deadPid();
     await mkdir(`${target}.lock`);
-    await writeFile(`${target}.holder.json`, `${JSON.stringify({ pid, host: (await import('node:os')).hostname(), startedAt: '2012-12-03T10:00:00Z', command: 'sync' })}\n`);
+    await writeFile(`${target}.holder.json`, `${JSON.stringify({ pid, host: hostname(), startedAt: '2012-12-03T10:00:00Z', command: 'sync' })}\n`);
     const lock = await acquireLock(target, 'sync (next)');
     assert.equal(lock.tookOverFrom?.pid, pid);
     await lock.release();
@@ -88,7 +89,7 @@ describe('acquireLock', () => {
     await assert.rejects(acquireLock(target, 'sync'), (error: unknown) => error instanceof LockError && /locked by another process/.test(error.message));
     // A dead record beside a live one: the live one may be the holder.
     await writeFile(`${target}.holder-${deadPid()}-0a1b.json`, '');
-    await writeFile(`${target}.holder-${process.pid}-0c1d.json`, `${JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), startedAt: '2012-12-03T10:00:00Z', command: 'sync (alive)' })}\n`);
+    await writeFile(`${target}.holder-${process.pid}-0c1d.json`, `${JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2012-12-03T10:00:00Z', command: 'sync (alive)' })}\n`);
     await assert.rejects(acquireLock(target, 'sync'), (error: unknown) => error instanceof LockError && /locked by process \d+ .*sync \(alive\)/.test(error.message));
   });
 });

@@ -10,10 +10,17 @@ export interface GitRun {
   stderr: string;
 }
 
-/** Run git in `dir`; resolves whatever the exit code (the caller decides), rejects if git cannot start. */
-export function runGit(dir: string, args: readonly string[], input?: string): Promise<GitRun> {
+/**
+ * Run git in `dir`; resolves whatever the exit code (the caller decides), rejects if git cannot start.
+ * `env` adds variables to the child's environment (this process's own is never changed).
+ */
+export function runGit(dir: string, args: readonly string[], input?: string, env?: Readonly<Record<string, string>>): Promise<GitRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-c', 'core.quotepath=off', ...args], { cwd: dir, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', ['-c', 'core.quotepath=off', ...args], {
+      cwd: dir,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
+    });
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));

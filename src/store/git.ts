@@ -3,24 +3,45 @@
 import { resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { StoreError } from '../errors.js';
+import { commitGraphWriteArgs, DEFAULT_MAX_NEW_FILTERS, filtersComputed, filtersStillPending, FILTERS_PENDING_MARKER } from './commit-graph.js';
 import { looksIncompressible, readSamples } from './compressibility.js';
-import { gitOutput } from './git-process.js';
+import { gitOutput, runGit } from './git-process.js';
 
 export { commitMessage, commitSubject, LOG_FORMAT, parseLog, parseTrailers } from './commit-log.js';
 export type { ChangeType, CommitRecord, CommitTrailers } from './commit-log.js';
 
+/** Passes of one commit-graph write: 100 x 2,000 filters covers a first sync of 200,000 documents. */
+const MAX_COMMIT_GRAPH_PASSES = 100;
+
 const FALLBACK_NAME = 'leakmirror';
 const FALLBACK_EMAIL = 'leakmirror@localhost';
 
+export interface MirrorRepoOptions {
+  /** Changed-path filters one commit-graph write may compute (commit-graph.ts). */
+  maxNewFilters?: number;
+}
+
+/** What a commit-graph write did (filtersComputed undefined: git did not say). */
+export interface CommitGraphWrite {
+  written: boolean;
+  /** git processes run: more than one after many new commits. */
+  passes: number;
+  filtersComputed: number | undefined;
+  /** Commits may still lack a filter: the next write rewrites the graph and computes more. */
+  filtersPending: boolean;
+}
+
 export class MirrorRepo {
   readonly dir: string;
+  private readonly maxNewFilters: number;
   private client: SimpleGit | undefined;
   /** Set when git is configured to sign but could not: later commits are made unsigned. */
   signingFailure: string | undefined;
   private identityRead: Promise<{ name: string; email: string }> | undefined;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: MirrorRepoOptions = {}) {
     this.dir = dir;
+    this.maxNewFilters = options.maxNewFilters ?? DEFAULT_MAX_NEW_FILTERS;
   }
 
   // Created on first use: simple-git refuses a directory that does not exist yet (before init).
@@ -106,11 +127,42 @@ export class MirrorRepo {
 
   /**
    * Keep git's commit-graph (with changed-path Bloom filters) up to date, so `log <id>` on a mirror
-   * of 50,000 versions reads one path's history in a fraction of the time. Incremental (--split);
-   * an optimisation only, so a failure is ignored.
+   * of 50,000 versions reads one path's history in a fraction of the time. Incremental (--split). A
+   * git process computes at most maxNewFilters filters, which bounds its memory; after many new
+   * commits (a first sync, a fresh clone) further passes compute the rest (commit-graph.ts). An
+   * optimisation only: a failure is ignored (written: false), and the next run takes over.
    */
-  async writeCommitGraph(): Promise<void> {
-    await this.spawnGit(['commit-graph', 'write', '--reachable', '--changed-paths', '--split'], 'commit-graph').catch(() => undefined);
+  async writeCommitGraph(): Promise<CommitGraphWrite> {
+    const { rm, stat, writeFile } = await import('node:fs/promises');
+    const result: CommitGraphWrite = { written: false, passes: 0, filtersComputed: undefined, filtersPending: false };
+    try {
+      const marker = resolve(this.dir, (await this.spawnGit(['rev-parse', '--git-path', FILTERS_PENDING_MARKER], 'rev-parse')).trim());
+      let pending = await stat(marker).then(() => true, () => false);
+      let bound: number | undefined = this.maxNewFilters;
+      // trace2's event stream on stderr says how many filters each pass computed.
+      const trace = { GIT_TRACE2_EVENT: '2' };
+      for (let pass = 0; pass < MAX_COMMIT_GRAPH_PASSES; pass++) {
+        let run = await runGit(this.dir, commitGraphWriteArgs(pending, bound), undefined, trace);
+        if (run.code !== 0 && bound !== undefined && run.stderr.includes('max-new-filters')) {
+          bound = undefined; // a git older than 2.29: one pass computes every filter
+          run = await runGit(this.dir, commitGraphWriteArgs(pending, bound), undefined, trace);
+        }
+        if (run.code !== 0) return { ...result, filtersPending: pending };
+        result.written = true;
+        result.passes += 1;
+        const computed = filtersComputed(run.stderr);
+        if (computed !== undefined) result.filtersComputed = (result.filtersComputed ?? 0) + computed;
+        const stillPending = bound !== undefined && filtersStillPending(computed, bound);
+        // The marker outlives a run stopped between passes: its next write goes on from there.
+        if (stillPending && !pending) await writeFile(marker, `${new Date().toISOString()}\n`);
+        if (!stillPending && pending) await rm(marker, { force: true });
+        pending = stillPending;
+        if (!pending) break;
+      }
+      return { ...result, filtersPending: pending };
+    } catch {
+      return result;
+    }
   }
 
   /** Store this work-tree file as a blob (as is: no filters) and return its object id. */
@@ -146,17 +198,21 @@ export class MirrorRepo {
    * A git process killed mid-way leaves lock files behind (index.lock, HEAD.lock, the branch's ref
    * lock) and every later git write fails. Under the mirror lock no other leakmirror run uses this
    * repository, so a lock left when the previous run died, or older than a minute, is stale.
-   * Returns the locks removed.
+   * The commit-graph's locks too: left behind, every later commit-graph write would fail, silently
+   * (it is an optimisation), and `log` would slow down as the history grows. A recent one of those
+   * is left alone rather than stopping the run. Returns the locks removed.
    */
   async removeStaleGitLocks(previousRunDied: boolean): Promise<string[]> {
     const { stat, rm } = await import('node:fs/promises');
     const { resolve } = await import('node:path');
     const branch = (await this.spawnGit(['symbolic-ref', '--quiet', 'HEAD'], 'symbolic-ref').catch(() => '')).trim();
-    const names = ['index.lock', 'HEAD.lock', 'packed-refs.lock', ...(branch === '' ? [] : [`${branch}.lock`])];
+    const graphLocks = ['objects/info/commit-graph.lock', 'objects/info/commit-graphs/commit-graph-chain.lock'];
+    const names = ['index.lock', 'HEAD.lock', 'packed-refs.lock', ...(branch === '' ? [] : [`${branch}.lock`]), ...graphLocks];
     const output = await this.spawnGit(['rev-parse', ...names.flatMap((name) => ['--git-path', name])], 'rev-parse');
     const paths = output.trim().split('\n').map((path) => resolve(this.dir, path));
     const removed: string[] = [];
-    for (const path of paths) {
+    for (const [index, path] of paths.entries()) {
+      const optional = index >= names.length - graphLocks.length;
       // A git child of a killed run may still be finishing: give it a moment before judging.
       let info = await stat(path).catch(() => undefined);
       for (let waited = 0; info !== undefined && waited < 3000; waited += 100) {
@@ -165,6 +221,7 @@ export class MirrorRepo {
       }
       if (info === undefined) continue;
       if (!previousRunDied && Date.now() - info.mtimeMs < 60_000) {
+        if (optional) continue;
         throw new StoreError(`git's ${path} is locked: is another git command running in this mirror?`, {
           hint: 'wait for it to finish; if none is running, remove that file',
         });

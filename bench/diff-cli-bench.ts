@@ -127,6 +127,13 @@ function median(xs: number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
+const FLOOR_SCRIPT = `import { spawn } from 'node:child_process';
+const [mirror, path] = process.argv.slice(2);
+const git = spawn('git', ['log', '-1', '-p', '--format=', '--word-diff=porcelain', '--', path], { cwd: mirror, stdio: ['ignore', 'pipe', 'inherit'] });
+git.stdout.pipe(process.stdout);
+git.on('close', (code) => { process.exitCode = code ?? 1; });
+`;
+
 interface Command {
   name: string;
   argv: string[];
@@ -174,6 +181,11 @@ async function main(): Promise<void> {
   commands.push({ name: `${first.id}: leakmirror diff --mode char`, argv: lm('diff', first.id, '--mode', 'char'), ok: [0], ms: [] });
   commands.push({ name: `${first.id}: leakmirror diff --format html`, argv: lm('diff', first.id, '--format', 'html'), ok: [0], ms: [] });
   commands.push({ name: `${first.id}: git diff (lines)`, argv: ['git', 'diff', '--no-index', '--no-color', file(first, 'old'), file(first, 'new')], ok: [1], ms: [] });
+  // The floor for any Node CLI: a bare script (no commander, no chalk, none of leakmirror's code) that
+  // lets git do the whole word diff of the two versions and copies its output to stdout.
+  const floor = join(WORK, 'floor.mjs');
+  await writeFile(floor, FLOOR_SCRIPT);
+  commands.push({ name: `${first.id}: bare node + git word diff (floor)`, argv: [process.execPath, floor, mirror, `text/${first.id}.txt`], ok: [0], ms: [] });
 
   for (let round = 0; round <= RUNS; round++) {
     for (const command of commands) {
@@ -207,6 +219,9 @@ async function main(): Promise<void> {
     const correct = t.id.endsWith('under-1s') ? correctness[t.id.replace(/-under-1s$/, '')]?.ok === true : true;
     console.log(`${t.value <= t.limit && correct ? 'PASS' : 'MISS'} ${t.label}: ${t.value.toFixed(2)} (limit ${t.limit})`);
   }
+  // Not a target: the same ratio for the floor script, the least any Node CLI can do.
+  const floorRatio = ((med.get(`${first.id}: bare node + git word diff (floor)`) ?? 0) - node0) / git1;
+  console.log(`info the floor (a bare node script that lets git do the word diff), same ratio: ${floorRatio.toFixed(2)}`);
   for (const [id, r] of Object.entries(correctness)) console.log(`patch ${id}: ${r.ok ? 'applies and gives the new text' : 'WRONG'}, ${r.hunks} hunks${r.degraded ? ', degraded' : ''}`);
 
   const outDir = join(REPO, 'bench', 'results');
@@ -226,6 +241,7 @@ async function main(): Promise<void> {
         notes: 'median wall ms per command, spawn included, rounds interleaved after one warm-up round; outputs to a pipe',
         commands: commands.map((c) => ({ name: c.name, medianMs: med.get(c.name), ms: c.ms })),
         targets,
+        floorRatio,
         correctness,
       },
       null,

@@ -11,7 +11,7 @@
 // slower (16 s instead of 0.1 s for one path on a flat source of 20,000 documents).
 // Pure: the I/O is MirrorRepo.writeCommitGraph.
 
-/** New filters one git process may compute: 0.7-6 s and 140-240 MB on a source of 20,000 documents. */
+/** New filters one git process may compute: 0.9-10 s and 174-392 MB a pass on a source of 20,000 documents. */
 export const DEFAULT_MAX_NEW_FILTERS = 2000;
 
 /** In the git directory (`git rev-parse --git-path`): present while commits lack a filter. */

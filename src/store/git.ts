@@ -204,7 +204,6 @@ export class MirrorRepo {
    */
   async removeStaleGitLocks(previousRunDied: boolean): Promise<string[]> {
     const { stat, rm } = await import('node:fs/promises');
-    const { resolve } = await import('node:path');
     const branch = (await this.spawnGit(['symbolic-ref', '--quiet', 'HEAD'], 'symbolic-ref').catch(() => '')).trim();
     const graphLocks = ['objects/info/commit-graph.lock', 'objects/info/commit-graphs/commit-graph-chain.lock'];
     const names = ['index.lock', 'HEAD.lock', 'packed-refs.lock', ...(branch === '' ? [] : [`${branch}.lock`]), ...graphLocks];

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { access, mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { commitGraphWriteArgs, filtersComputed, filtersStillPending, FILTERS_PENDING_MARKER } from '../src/store/commit-graph.js';
+import { commitGraphWriteArgs, filtersComputed, filtersStillPending, FILTERS_PENDING_MARKER, rejectsFilterBound } from '../src/store/commit-graph.js';
 import { MirrorRepo } from '../src/store/git.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -24,6 +24,18 @@ describe('filtersComputed', () => {
     ['CRLF lines', `${event('filter-computed', '2')}\r\n`, 2],
   ];
   for (const [name, trace, expected] of cases) it(`${name}: ${String(expected)}`, () => assert.equal(filtersComputed(trace), expected));
+});
+
+describe('rejectsFilterBound', () => {
+  const start = JSON.stringify({ event: 'start', argv: ['git', 'commit-graph', 'write', '--max-new-filters=2000'] });
+  const cases: Array<[name: string, stderr: string, expected: boolean]> = [
+    ['an old git', "error: unknown option `max-new-filters=2000'\nusage: git commit-graph write [--object-dir <dir>]", true],
+    ['the same, traced', `${start}\nerror: unknown option \`max-new-filters=2000'`, true],
+    ['another failure: the trace repeats the option, git does not refuse it', `${start}\nfatal: Unable to create '.git/objects/info/commit-graphs/commit-graph-chain.lock': File exists.`, false],
+    ['another unknown option', "error: unknown option `split=replace'", false],
+    ['nothing', '', false],
+  ];
+  for (const [name, stderr, expected] of cases) it(`${name}: ${expected}`, () => assert.equal(rejectsFilterBound(stderr), expected));
 });
 
 describe('filtersStillPending', () => {

@@ -25,6 +25,14 @@ export function commitGraphWriteArgs(filtersPending: boolean, maxNewFilters: num
 }
 
 /**
+ * Whether git refused the bound itself (a git older than 2.29: "unknown option `max-new-filters=…'").
+ * Only git's own messages count: the trace2 events on the same stderr repeat the command line.
+ */
+export function rejectsFilterBound(stderr: string): boolean {
+  return stderr.split('\n').some((line) => !line.startsWith('{') && /unknown option .max-new-filters/.test(line));
+}
+
+/**
  * How many filters a write computed, read from git's trace2 event stream (one JSON object a line,
  * `GIT_TRACE2_EVENT`); undefined when the stream does not say (another git, tracing turned off).
  */

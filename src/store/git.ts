@@ -1,9 +1,10 @@
 // The mirror's git repository, through simple-git. Every failure here is a StoreError: if the mirror
 // cannot be written, the run must stop (exit 1) rather than report documents as recorded.
+import { realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { StoreError } from '../errors.js';
-import { commitGraphWriteArgs, DEFAULT_MAX_NEW_FILTERS, filtersComputed, filtersStillPending, FILTERS_PENDING_MARKER } from './commit-graph.js';
+import { commitGraphWriteArgs, DEFAULT_MAX_NEW_FILTERS, filtersComputed, filtersStillPending, FILTERS_PENDING_MARKER, rejectsFilterBound } from './commit-graph.js';
 import { looksIncompressible, readSamples } from './compressibility.js';
 import { gitOutput, runGit } from './git-process.js';
 
@@ -62,7 +63,6 @@ export class MirrorRepo {
   async isRepo(): Promise<boolean> {
     try {
       const top = (await this.git.raw(['rev-parse', '--show-toplevel'])).trim();
-      const { realpath } = await import('node:fs/promises');
       return top !== '' && (await realpath(top)) === (await realpath(this.dir));
     } catch {
       return false;
@@ -133,7 +133,6 @@ export class MirrorRepo {
    * optimisation only: a failure is ignored (written: false), and the next run takes over.
    */
   async writeCommitGraph(): Promise<CommitGraphWrite> {
-    const { rm, stat, writeFile } = await import('node:fs/promises');
     const result: CommitGraphWrite = { written: false, passes: 0, filtersComputed: undefined, filtersPending: false };
     try {
       const marker = resolve(this.dir, (await this.spawnGit(['rev-parse', '--git-path', FILTERS_PENDING_MARKER], 'rev-parse')).trim());
@@ -143,11 +142,11 @@ export class MirrorRepo {
       const trace = { GIT_TRACE2_EVENT: '2' };
       for (let pass = 0; pass < MAX_COMMIT_GRAPH_PASSES; pass++) {
         let run = await runGit(this.dir, commitGraphWriteArgs(pending, bound), undefined, trace);
-        if (run.code !== 0 && bound !== undefined && run.stderr.includes('max-new-filters')) {
+        if (run.code !== 0 && bound !== undefined && rejectsFilterBound(run.stderr)) {
           bound = undefined; // a git older than 2.29: one pass computes every filter
           run = await runGit(this.dir, commitGraphWriteArgs(pending, bound), undefined, trace);
         }
-        if (run.code !== 0) return { ...result, filtersPending: pending };
+        if (run.code !== 0) break;
         result.written = true;
         result.passes += 1;
         const computed = filtersComputed(run.stderr);
@@ -203,15 +202,14 @@ export class MirrorRepo {
    * is left alone rather than stopping the run. Returns the locks removed.
    */
   async removeStaleGitLocks(previousRunDied: boolean): Promise<string[]> {
-    const { stat, rm } = await import('node:fs/promises');
     const branch = (await this.spawnGit(['symbolic-ref', '--quiet', 'HEAD'], 'symbolic-ref').catch(() => '')).trim();
-    const graphLocks = ['objects/info/commit-graph.lock', 'objects/info/commit-graphs/commit-graph-chain.lock'];
-    const names = ['index.lock', 'HEAD.lock', 'packed-refs.lock', ...(branch === '' ? [] : [`${branch}.lock`]), ...graphLocks];
+    const required = ['index.lock', 'HEAD.lock', 'packed-refs.lock', ...(branch === '' ? [] : [`${branch}.lock`])];
+    const names = [...required, 'objects/info/commit-graph.lock', 'objects/info/commit-graphs/commit-graph-chain.lock'];
     const output = await this.spawnGit(['rev-parse', ...names.flatMap((name) => ['--git-path', name])], 'rev-parse');
     const paths = output.trim().split('\n').map((path) => resolve(this.dir, path));
     const removed: string[] = [];
     for (const [index, path] of paths.entries()) {
-      const optional = index >= names.length - graphLocks.length;
+      const optional = index >= required.length; // the commit-graph's
       // A git child of a killed run may still be finishing: give it a moment before judging.
       let info = await stat(path).catch(() => undefined);
       for (let waited = 0; info !== undefined && waited < 3000; waited += 100) {

@@ -39,6 +39,11 @@ describe('replaceRelativeDates', () => {
     ['publié il y a deux jours.', `publié ${R}.`],
     ['Aktualisiert vor 5 Minuten', `Aktualisiert ${R}`],
     ['vor 2 Tagen', R],
+    // Words the first scan no longer stops at, before a phrase on the same line:
+    ['Santiago office · updated 3 hours ago', `Santiago office · updated ${R}`],
+    ['In favor of the draft, Chicago, 2 days ago', `In favor of the draft, Chicago, ${R}`],
+    ['Favor · vor 2 Tagen', `Favor · ${R}`],
+    ['Line one\n3 hours ago', `Line one\n${R}`],
   ];
   for (const [input, expected] of replaced) {
     it(`${JSON.stringify(input)} -> ${JSON.stringify(expected)}`, () => {
@@ -70,6 +75,8 @@ describe('replaceRelativeDates', () => {
     'looking back to what they had feared, only two hours ago, she',
     'nature reached me two days ago. I was told that not only your',
     'The meeting took place 3 days ago in Geneva.',
+    'Santiago, Chicago and Tobago; in favor of flavor 2 Tagen',
+    'Updated 3 hours\nago',
   ];
   for (const input of untouched) {
     it(`leaves ${JSON.stringify(input)} alone`, () => assert.equal(replaceRelativeDates(input), input));
@@ -84,6 +91,24 @@ describe('replaceRelativeDates', () => {
       const extraction = await extract({ bytes, url: `https://example.org/${file}`, volatile: { relativeDates: false } }).catch(() => undefined);
       if (extraction === undefined) continue; // the deliberately broken ones
       assert.equal(replaceRelativeDates(extraction.text), extraction.text, file);
+    }
+  });
+
+  it('gives what each line gives on its own (seeded: hints next to line breaks, words that contain a hint)', () => {
+    const parts = ['ago', ' ago', 'Santiago', '\n', '\nago', ' ', '\u00A0', '3', 'hours', 'vor', 'favor', ' vor ', 'Tagen', 'il y a', 'heures', 'yesterday', 'Today', 'just now', 'at', '14:02', 'Updated', '·', ',', '(', ')', 'by', 'Ann'];
+    let seed = 20261204;
+    const next = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let i = 0; i < 3000; i++) {
+      let text = '';
+      for (let k = 1 + next(16); k > 0; k--) text += (parts[next(parts.length)] ?? '') + (next(3) === 0 ? ' ' : '');
+      const lineByLine = text
+        .split('\n')
+        .map((line) => replaceRelativeDates(line))
+        .join('\n');
+      assert.equal(replaceRelativeDates(text), lineByLine, JSON.stringify(text));
     }
   });
 

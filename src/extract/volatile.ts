@@ -73,8 +73,13 @@ const AGO = new RegExp([EN_AGO, FR_AGO, DE_AGO].join('|'), 'giu');
 const DAY_STAMP = new RegExp(EN_DAY_STAMP, 'giu');
 /** Markup: every candidate, wherever it stands (see maskRelativeDates). */
 const RELATIVE = new RegExp([EN_AGO, FR_AGO, DE_AGO, EN_DAY_STAMP].join('|'), 'giu');
-/** A cheap scan first (mapHintedLines): the phrases all have one of these words; most lines have none. */
-const RELATIVE_HINTS = /ago|il[\s\u00A0]+y[\s\u00A0]+a|vor[\s\u00A0]|yesterday|today|just[\s\u00A0]+now/gi;
+/**
+ * A cheap scan first (mapHintedLines): the phrases all have one of these words; most lines have none.
+ * "ago" always follows a space and "vor" starts a word: without those, "Santiago", "Chicago" or "in
+ * favor of" sent their whole line (in markup, often the whole page) through the phrase expressions.
+ */
+// (A lookbehind for the space before "ago" would be simpler, and made this scan twice as slow.)
+const RELATIVE_HINTS = /[\s\u00A0]ago|il[\s\u00A0]+y[\s\u00A0]+a|(?<![A-Za-z0-9_])vor[\s\u00A0]|yesterday|today|just[\s\u00A0]+now/gi;
 
 // "3 hours ago" is a stamp where it stands: after a stamp word ("Updated", "Posted", "Mis à jour")...
 const AFTER_STAMP_WORD = new RegExp(String.raw`${NOT_WORD_BEFORE}${STAMP_VERB}$`, 'iu');
@@ -114,12 +119,14 @@ function mapHintedLines(text: string, rewrite: (line: string) => string): string
   let copied = 0;
   RELATIVE_HINTS.lastIndex = 0;
   for (let hint = RELATIVE_HINTS.exec(text); hint !== null; hint = RELATIVE_HINTS.exec(text)) {
-    const start = text.lastIndexOf('\n', hint.index) + 1;
-    const newline = text.indexOf('\n', hint.index);
+    // The line of the hint's first letter: " ago" may start with the line break before "ago".
+    const at = text.charCodeAt(hint.index) === 10 ? hint.index + 1 : hint.index;
+    const start = text.lastIndexOf('\n', at) + 1;
+    const newline = text.indexOf('\n', at);
     const end = newline === -1 ? text.length : newline;
     out += text.slice(copied, start) + rewrite(text.slice(start, end));
     copied = end;
-    RELATIVE_HINTS.lastIndex = end;
+    RELATIVE_HINTS.lastIndex = Math.max(end, at + 1); // always forward
   }
   return copied === 0 ? text : out + text.slice(copied);
 }

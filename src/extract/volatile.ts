@@ -126,7 +126,7 @@ function mapHintedLines(text: string, rewrite: (line: string) => string): string
     const end = newline === -1 ? text.length : newline;
     out += text.slice(copied, start) + rewrite(text.slice(start, end));
     copied = end;
-    RELATIVE_HINTS.lastIndex = Math.max(end, at + 1); // always forward
+    RELATIVE_HINTS.lastIndex = end; // past `at`: the character there is never a line break
   }
   return copied === 0 ? text : out + text.slice(copied);
 }

@@ -1,0 +1,89 @@
+// DocumentStore.end(): the index refresh and the commit-graph write run side by side; both finish
+// before end() returns, and a failed refresh is still the run's error. Real git, real fast-import.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { initMirror } from '../src/core/init.js';
+import { StoreError } from '../src/errors.js';
+import { MirrorRepo, type CommitGraphWrite } from '../src/store/git.js';
+import type { DocumentMeta } from '../src/store/metadata.js';
+import { DocumentStore, sha256Hex } from '../src/store/store.js';
+import { tempDir } from './helpers/temp.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+function version(id: string, text: string): Parameters<DocumentStore['record']>[0] {
+  const raw = new TextEncoder().encode(text);
+  const meta: DocumentMeta = {
+    id,
+    source: 'test',
+    url: `https://example.org/${id}`,
+    finalUrl: `https://example.org/${id}`,
+    title: id,
+    status: 'active',
+    extraction: 'text',
+    error: null,
+    contentType: 'text/plain',
+    mediaType: 'text/plain',
+    sha256: sha256Hex(raw),
+    size: raw.byteLength,
+    textSha256: sha256Hex(text),
+    etag: null,
+    lastModified: null,
+    fetchedAt: '2026-12-04T01:00:00Z',
+    removedAt: null,
+    pages: null,
+    author: null,
+    created: null,
+    modified: null,
+    charset: 'utf-8',
+    extractor: 'text@1',
+    text: `text/${id}.txt`,
+    raw: `raw/${id}.txt`,
+  };
+  return { meta, text, rawTempFile: undefined, rawBytes: raw, previousRaw: undefined, changeType: 'content', subject: `Add ${id}`, authorDate: meta.fetchedAt };
+}
+
+/** A repository whose index refresh fails, and whose commit-graph write is slow and says when it ends. */
+class FailingIndexRepo extends MirrorRepo {
+  graphFinished = false;
+  override async refreshIndex(): Promise<void> {
+    throw new StoreError('cannot refresh the index (test)');
+  }
+  override async writeCommitGraph(): Promise<CommitGraphWrite> {
+    await sleep(300);
+    const result = await super.writeCommitGraph();
+    this.graphFinished = true;
+    return result;
+  }
+}
+
+describe('DocumentStore.end()', () => {
+  it('writes the commit-graph and refreshes the index, so that git status is clean', async () => {
+    const dir = await tempDir();
+    await initMirror({ dir, name: 'store-end' });
+    const store = new DocumentStore(dir, new MirrorRepo(dir));
+    await store.begin();
+    await store.record(version('test/one', 'one\n'));
+    await store.record(version('test/two', 'two\n'));
+    await store.end();
+    assert.equal(execFileSync('git', ['-C', dir, 'status', '--porcelain'], { encoding: 'utf8' }), '');
+    const chain = execFileSync('git', ['-C', dir, 'rev-parse', '--git-path', 'objects/info/commit-graphs/commit-graph-chain'], { encoding: 'utf8' }).trim();
+    assert.match(await readFile(resolve(dir, chain), 'utf8'), /^[0-9a-f]{40}$/m, 'a commit-graph chain with a layer');
+  });
+
+  it('fails with the index refresh, after the commit-graph write has finished', async () => {
+    const dir = await tempDir();
+    await initMirror({ dir, name: 'store-end-fails' });
+    const repo = new FailingIndexRepo(dir);
+    const store = new DocumentStore(dir, repo);
+    await store.begin();
+    await store.record(version('test/one', 'one\n'));
+    await assert.rejects(store.end(), (error: unknown) => error instanceof StoreError && /cannot refresh the index/.test(error.message));
+    assert.equal(repo.graphFinished, true, 'end() returned before the commit-graph write ended');
+    // The commit itself is there: only the index lags, which the next run's refresh mends.
+    assert.match(execFileSync('git', ['-C', dir, 'log', '-1', '--format=%s'], { encoding: 'utf8' }), /^Add test\/one$/m);
+  });
+});

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { addSource } from '../src/core/add.js';
@@ -71,7 +72,6 @@ const notices = [
   `Printed on 2012-12-12\nNotice to Delegates\nComments are due within 30 days.\n${HOSTILE}\n`,
 ];
 
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 describe('diff, log, show and changes end to end', () => {
   let site: SiteServer;

@@ -4,17 +4,16 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { initMirror } from '../src/core/init.js';
 import { StoreError } from '../src/errors.js';
 import { MirrorRepo, type CommitGraphWrite } from '../src/store/git.js';
 import type { DocumentMeta } from '../src/store/metadata.js';
-import { DocumentStore, sha256Hex } from '../src/store/store.js';
+import { DocumentStore, sha256Hex, type VersionToRecord } from '../src/store/store.js';
 import { tempDir } from './helpers/temp.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
-
-function version(id: string, text: string): Parameters<DocumentStore['record']>[0] {
+function version(id: string, text: string): VersionToRecord {
   const raw = new TextEncoder().encode(text);
   const meta: DocumentMeta = {
     id,

@@ -202,10 +202,6 @@ export class DocumentStore {
     const metaText = serializeMeta(meta);
     const changes: FileChange[] = [];
     try {
-      if (version.text !== undefined) {
-        await this.writeAtomic(meta.text, version.text);
-        changes.push({ path: meta.text, data: version.text });
-      }
       if (version.rawTempFile === undefined && version.rawBytes !== undefined && meta.raw !== null) {
         if (version.rawBytes.byteLength !== meta.size) throw new StoreError(`the raw bytes of ${meta.id} are ${version.rawBytes.byteLength} bytes, not the ${meta.size} its metadata says`);
         await this.writeAtomic(meta.raw, version.rawBytes);
@@ -226,6 +222,13 @@ export class DocumentStore {
       if (version.previousRaw && version.previousRaw !== meta.raw) {
         await rm(join(this.mirrorDir, version.previousRaw), { force: true });
         changes.push({ path: version.previousRaw, data: null });
+      }
+      // The text after the raw bytes: fast-import tries each inline blob as a delta against the one
+      // before it, and a page's text is mostly runs copied from its own markup (a replayed HTML cold
+      // sync: 5% less of git's CPU, and a smaller pack, than text first).
+      if (version.text !== undefined) {
+        await this.writeAtomic(meta.text, version.text);
+        changes.push({ path: meta.text, data: version.text });
       }
       await this.writeAtomic(metaPath, metaText);
       changes.push({ path: metaPath, data: metaText });

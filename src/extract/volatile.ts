@@ -204,7 +204,7 @@ const META_TAG = /<meta\b[^>]*>/gi;
 const TOKEN_ATTRIBUTE = new RegExp(String.raw`(\s${TOKEN_NAME}\s*=\s*)${VALUE}`, 'gi');
 /** Tokens in inline scripts and JSON: `"csrfToken": "..."`, `var nonce = '...'`, `csrf_token=...`. */
 const SCRIPT_TOKEN = new RegExp(String.raw`(?<![\w:.-])((["']?)${TOKEN_NAME}\2\s*[:=]\s*)(["'])[^"'\n<]{0,1024}\3`, 'gi');
-/** Most pages name no token at all: then the two scans above are skipped. */
+/** Most pages name no token at all: then every token scan is skipped. */
 const TOKEN_WORD = /csrf|xsrf|nonce|token|authenticity|viewstate|eventvalidation|requestverification|form_build_id|request[-_]?id|session[-_]?id|sessid/i;
 /** Cloudflare's e-mail obfuscation encodes each address with a new key on every response. */
 const CF_EMAIL = /(data-cfemail\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s"'>]+)|(\/cdn-cgi\/l\/email-protection#)[0-9a-f]+/gi;
@@ -223,16 +223,23 @@ function maskAttribute(tag: string, name: string): string {
 
 /** The markup with its volatile parts masked (see the list above); latin1 in, latin1 out. */
 export function maskVolatileMarkup(markup: string): string {
-  let out = markup
-    .replace(INPUT_TAG, (tag) => {
-      const name = attribute(tag, 'name') ?? attribute(tag, 'id') ?? '';
-      return attribute(tag, 'type')?.toLowerCase() === 'hidden' && TOKEN_NAME_TEST.test(name) ? maskAttribute(tag, 'value') : tag;
-    })
-    .replace(META_TAG, (tag) => {
-      const name = attribute(tag, 'name') ?? attribute(tag, 'property') ?? attribute(tag, 'http-equiv') ?? '';
-      return TOKEN_NAME_TEST.test(name) ? maskAttribute(tag, 'content') : tag;
-    });
-  if (TOKEN_WORD.test(out)) out = out.replace(TOKEN_ATTRIBUTE, '$1""').replace(SCRIPT_TOKEN, '$1$3$3');
+  let out = markup;
+  // Every token mask needs a token word somewhere in the markup (a masked field's or meta's name is
+  // part of it), so a page without one keeps all of them unchanged; a replace with a callback
+  // would still copy the whole page, twice.
+  if (TOKEN_WORD.test(out)) {
+    out = out
+      .replace(INPUT_TAG, (tag) => {
+        const name = attribute(tag, 'name') ?? attribute(tag, 'id') ?? '';
+        return attribute(tag, 'type')?.toLowerCase() === 'hidden' && TOKEN_NAME_TEST.test(name) ? maskAttribute(tag, 'value') : tag;
+      })
+      .replace(META_TAG, (tag) => {
+        const name = attribute(tag, 'name') ?? attribute(tag, 'property') ?? attribute(tag, 'http-equiv') ?? '';
+        return TOKEN_NAME_TEST.test(name) ? maskAttribute(tag, 'content') : tag;
+      })
+      .replace(TOKEN_ATTRIBUTE, '$1""')
+      .replace(SCRIPT_TOKEN, '$1$3$3');
+  }
   return out
     .replace(PARAM, '$1') // name and value: fbclid on one fetch, gclid on the next
     .replace(PATH_SESSION, ';$1=')

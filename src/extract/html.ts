@@ -37,6 +37,8 @@ const PREFORMATTED = new Set(['pre', 'listing', 'xmp', 'plaintext']);
 const CELLS = new Set(['td', 'th']);
 
 const HTML_WHITESPACE_RUN = /[ \t\n\f\r]+/g;
+/** Whether a run needs collapsing: a replace copies even a text whose runs are all single spaces. */
+const HTML_WHITESPACE_TO_COLLAPSE = /[\t\n\f\r]| {2}/;
 
 /** Default `maxHtmlBytes`: the body as fetched (after Content-Encoding), before charset decoding. */
 export const DEFAULT_MAX_HTML_BYTES = 20 * 1024 * 1024;
@@ -381,7 +383,7 @@ class TextBuilder {
       this.preformatted(data);
       return;
     }
-    let text = data.replace(HTML_WHITESPACE_RUN, ' ');
+    let text = HTML_WHITESPACE_TO_COLLAPSE.test(data) ? data.replace(HTML_WHITESPACE_RUN, ' ') : data;
     const startsLine = this.pendingGap > 0 || !this.lineStarted;
     if (text.startsWith(' ') && (startsLine || this.currentEndsWithSpace)) text = text.slice(1);
     if (text === '') return;

@@ -102,6 +102,20 @@ describe('main content: class and id tokens', () => {
     assert.deepEqual(furnitureTokens('shareholders'), ['shareholders']);
   });
 
+  it('answers the same for a class or id value seen before, on any page, whatever its length', () => {
+    // namesFurniture remembers the answer for short values: a remembered value must not leak into
+    // another value's answer, and a value too long to remember is still judged.
+    const longFurniture = `${'x'.repeat(300)} share-buttons`;
+    const longKept = `${'x'.repeat(300)} shareholders`;
+    for (let page = 0; page < 3; page++) {
+      assert.equal(textOf('<p>Body text of the page</p><div class="share-buttons">Share</div>'), 'Body text of the page\n');
+      assert.equal(textOf('<p>Body text of the page</p><div class="shareholders">Kept</div>'), 'Body text of the page\n\nKept\n');
+      assert.equal(textOf('<p>Body text of the page</p><div id="comments">C</div><div id="commentary">K</div>'), 'Body text of the page\n\nK\n');
+      assert.equal(textOf(`<p>Body text of the page</p><div class="${longFurniture}">Share</div>`), 'Body text of the page\n');
+      assert.equal(textOf(`<p>Body text of the page</p><div class="${longKept}">Kept</div>`), 'Body text of the page\n\nKept\n');
+    }
+  });
+
   it('never drops a wrapper of the content', () => {
     assert.equal(textOf('<div class="social-layout"><main><p>Body</p></main></div><footer>F</footer>'), 'Body\n');
     assert.equal(textOf(`<div class="page comments-enabled"><p>${long('policy')}</p></div><p>x</p>`), `${long('policy')}\n\nx\n`);

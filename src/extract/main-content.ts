@@ -188,18 +188,35 @@ function adjustScopes(open: Record<'main' | 'article' | 'header' | 'aside', numb
 }
 
 function roleOf(element: Element): string {
-  return (element.attribs.role ?? '').trim().toLowerCase().split(/\s+/, 1)[0] ?? '';
+  const role = element.attribs.role;
+  // Most elements have no role: no string work (this runs three times an element).
+  if (role === undefined || role === '') return '';
+  return role.trim().toLowerCase().split(/\s+/, 1)[0] ?? '';
 }
 
 /** Whether a token of the class or id names furniture: `share-buttons` does, `shareholders` doesn't. */
 export function hasFurnitureToken(element: Element): boolean {
-  for (const value of [element.attribs.class, element.attribs.id]) {
-    if (value === undefined || value === '') continue;
-    for (const token of furnitureTokens(value)) {
-      if (FURNITURE_TOKENS.has(token)) return true;
-    }
+  const { class: className, id } = element.attribs;
+  return (className !== undefined && namesFurniture(className)) || (id !== undefined && namesFurniture(id));
+}
+
+// The answer for each class or id value seen: a site repeats the same few dozen on every page, and
+// splitting them into tokens was a tenth of the time this module took. Short values only, and a
+// bounded number of them.
+const FURNITURE_VALUE_CACHE = new Map<string, boolean>();
+const CACHED_VALUE_MAX_LENGTH = 200;
+const CACHED_VALUES_MAX = 4096;
+
+function namesFurniture(value: string): boolean {
+  if (value === '') return false;
+  const known = FURNITURE_VALUE_CACHE.get(value);
+  if (known !== undefined) return known;
+  const answer = furnitureTokens(value).some((token) => FURNITURE_TOKENS.has(token));
+  if (value.length <= CACHED_VALUE_MAX_LENGTH) {
+    if (FURNITURE_VALUE_CACHE.size >= CACHED_VALUES_MAX) FURNITURE_VALUE_CACHE.clear();
+    FURNITURE_VALUE_CACHE.set(value, answer);
   }
-  return false;
+  return answer;
 }
 
 /** `cookie-banner shareButtons ad_slot` → cookie, banner, share, buttons, ad, slot. */

@@ -72,7 +72,6 @@ const notices = [
   `Printed on 2012-12-12\nNotice to Delegates\nComments are due within 30 days.\n${HOSTILE}\n`,
 ];
 
-
 describe('diff, log, show and changes end to end', () => {
   let site: SiteServer;
   let noticeServer: TestServer;

@@ -3,13 +3,29 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { commitCommands, FastImportSession, identityLine } from '../src/store/fast-import.js';
+import { commitCommands, fastImportEnv, FastImportSession, identityLine } from '../src/store/fast-import.js';
 import { StoreError } from '../src/errors.js';
 import { tempDir } from './helpers/temp.js';
 
 const who = { name: 'Leak <Mirror>', email: 'm@example.org' };
 
 describe('fast-import commands', () => {
+  it('runs git with malloc settings that keep freed buffers, unless the user chose others', () => {
+    const cases: Array<{ base: NodeJS.ProcessEnv; trim: string; mmap: string }> = [
+      { base: { PATH: '/usr/bin' }, trim: String(64 * 1024 * 1024), mmap: String(16 * 1024 * 1024) },
+      { base: { PATH: '/usr/bin', MALLOC_TRIM_THRESHOLD_: '0' }, trim: '0', mmap: String(16 * 1024 * 1024) },
+      { base: { PATH: '/usr/bin', MALLOC_MMAP_THRESHOLD_: '4096' }, trim: String(64 * 1024 * 1024), mmap: '4096' },
+    ];
+    for (const { base, trim, mmap } of cases) {
+      const before = { ...base };
+      const env = fastImportEnv(base);
+      assert.equal(env.MALLOC_TRIM_THRESHOLD_, trim);
+      assert.equal(env.MALLOC_MMAP_THRESHOLD_, mmap);
+      assert.equal(env.PATH, '/usr/bin');
+      assert.deepEqual(base, before, 'the environment passed in is not changed');
+    }
+  });
+
   it('identity lines use epoch seconds in UTC and drop angle brackets from names', () => {
     assert.equal(identityLine(who, new Date('2012-12-03T09:00:00.900Z')), 'Leak Mirror <m@example.org> 1354525200 +0000');
   });

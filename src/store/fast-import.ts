@@ -20,6 +20,23 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StoreError } from '../errors.js';
 import { gitOutput } from './git-process.js';
 
+/**
+ * The environment for `git fast-import`: this process's, plus glibc malloc settings unless the user
+ * set them. fast-import frees a buffer of 30 KB to a few MB for every object it writes, and glibc's
+ * default (trim the top of the heap above 128 KB, mmap anything larger) hands that memory back to
+ * the kernel and faults it in again each time: on the bench's 1,600-commit stream, replayed alone,
+ * 2.0-2.3 s of system time and about 1 s of page faults in 8.4-8.9 s, against 0.05-0.09 s of system
+ * time and 4.5-5.8 s with these (peak RSS 29 MB either way: the high-water mark does not move).
+ * Other C libraries ignore the variables. Pure.
+ */
+export function fastImportEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    MALLOC_TRIM_THRESHOLD_: base.MALLOC_TRIM_THRESHOLD_ ?? String(64 * 1024 * 1024),
+    MALLOC_MMAP_THRESHOLD_: base.MALLOC_MMAP_THRESHOLD_ ?? String(16 * 1024 * 1024),
+  };
+}
+
 /** A blob git already has (written by `git hash-object -w`), named by its object id. */
 export interface StoredBlob {
   blob: string;
@@ -115,7 +132,7 @@ export class FastImportSession {
     private readonly committer: Identity,
   ) {
     // --cat-blob-fd=1: answers to get-mark come back on stdout, in command order.
-    this.child = spawn('git', ['fast-import', '--quiet', '--done', '--cat-blob-fd=1'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn('git', ['fast-import', '--quiet', '--done', '--cat-blob-fd=1'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], env: fastImportEnv(process.env) });
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.onAnswer(chunk));
     this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     this.child.stdin.on('error', () => undefined); // reported through the exit code

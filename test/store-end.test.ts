@@ -1,9 +1,10 @@
-// DocumentStore.end(): the index refresh and the commit-graph write run side by side; both finish
-// before end() returns, and a failed refresh is still the run's error. Real git, real fast-import.
+// DocumentStore.end() and settled(): end() refreshes the index and starts the commit-graph write,
+// which goes on beside the run's last commits; settled() waits for it. A failed refresh is still
+// the run's error. Real git, real fast-import.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { initMirror } from '../src/core/init.js';
@@ -45,18 +46,26 @@ function version(id: string, text: string): VersionToRecord {
   return { meta, text, rawTempFile: undefined, rawBytes: raw, previousRaw: undefined, changeType: 'content', subject: `Add ${id}`, authorDate: meta.fetchedAt };
 }
 
-/** A repository whose index refresh fails, and whose commit-graph write is slow and says when it ends. */
-class FailingIndexRepo extends MirrorRepo {
+/** A repository whose commit-graph write is slow and says when it ends. */
+class SlowGraphRepo extends MirrorRepo {
   graphFinished = false;
-  override async refreshIndex(): Promise<void> {
-    throw new StoreError('cannot refresh the index (test)');
-  }
   override async writeCommitGraph(): Promise<CommitGraphWrite> {
     await sleep(300);
     const result = await super.writeCommitGraph();
     this.graphFinished = true;
     return result;
   }
+}
+
+/** And whose index refresh fails. */
+class FailingIndexRepo extends SlowGraphRepo {
+  override async refreshIndex(): Promise<void> {
+    throw new StoreError('cannot refresh the index (test)');
+  }
+}
+
+function graphChain(dir: string): string {
+  return resolve(dir, execFileSync('git', ['-C', dir, 'rev-parse', '--git-path', 'objects/info/commit-graphs/commit-graph-chain'], { encoding: 'utf8' }).trim());
 }
 
 describe('DocumentStore.end()', () => {
@@ -69,11 +78,32 @@ describe('DocumentStore.end()', () => {
     await store.record(version('test/two', 'two\n'));
     await store.end();
     assert.equal(execFileSync('git', ['-C', dir, 'status', '--porcelain'], { encoding: 'utf8' }), '');
-    const chain = execFileSync('git', ['-C', dir, 'rev-parse', '--git-path', 'objects/info/commit-graphs/commit-graph-chain'], { encoding: 'utf8' }).trim();
-    assert.match(await readFile(resolve(dir, chain), 'utf8'), /^[0-9a-f]{40}$/m, 'a commit-graph chain with a layer');
+    await store.settled();
+    assert.match(await readFile(graphChain(dir), 'utf8'), /^[0-9a-f]{40}$/m, 'a commit-graph chain with a layer');
   });
 
-  it('fails with the index refresh, after the commit-graph write has finished', async () => {
+  it('returns before the commit-graph write ends, which git commits can go on beside; settled() waits for it', async () => {
+    const dir = await tempDir();
+    await initMirror({ dir, name: 'store-end-graph' });
+    const repo = new SlowGraphRepo(dir);
+    const store = new DocumentStore(dir, repo);
+    await store.begin();
+    await store.record(version('test/one', 'one\n'));
+    await store.end();
+    assert.equal(repo.graphFinished, false, 'end() waited for the commit-graph write');
+    // What sync does next: a commit of its own state, with git, while the graph is written.
+    await writeFile(join(dir, 'notes.txt'), 'run state\n');
+    await repo.commitPaths(['notes.txt'], 'Record the run\n');
+    await store.settled();
+    assert.equal(repo.graphFinished, true);
+    assert.match(await readFile(graphChain(dir), 'utf8'), /^[0-9a-f]{40}$/m);
+    assert.equal(execFileSync('git', ['-C', dir, 'status', '--porcelain'], { encoding: 'utf8' }), '');
+    execFileSync('git', ['-C', dir, 'fsck', '--no-progress'], { encoding: 'utf8' });
+    execFileSync('git', ['-C', dir, 'commit-graph', 'verify'], { encoding: 'utf8' });
+    assert.equal(execFileSync('git', ['-C', dir, 'log', '-2', '--format=%s'], { encoding: 'utf8' }), 'Record the run\nAdd test/one\n');
+  });
+
+  it('fails with the index refresh; settled() still waits for the commit-graph write', async () => {
     const dir = await tempDir();
     await initMirror({ dir, name: 'store-end-fails' });
     const repo = new FailingIndexRepo(dir);
@@ -81,7 +111,8 @@ describe('DocumentStore.end()', () => {
     await store.begin();
     await store.record(version('test/one', 'one\n'));
     await assert.rejects(store.end(), (error: unknown) => error instanceof StoreError && /cannot refresh the index/.test(error.message));
-    assert.equal(repo.graphFinished, true, 'end() returned before the commit-graph write ended');
+    await store.settled();
+    assert.equal(repo.graphFinished, true, 'settled() returned before the commit-graph write ended');
     // The commit itself is there: only the index lags, which the next run's refresh mends.
     assert.match(execFileSync('git', ['-C', dir, 'log', '-1', '--format=%s'], { encoding: 'utf8' }), /^Add test\/one$/m);
   });

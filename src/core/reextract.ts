@@ -70,6 +70,7 @@ export async function reextract(options: ReextractOptions): Promise<ReextractRes
     for (const report of reports) summary[report.status] += 1;
     return { documents: reports, summary, dryRun };
   } finally {
+    await store.settled();
     await extractor.close();
     await lock?.release();
   }

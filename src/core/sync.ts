@@ -206,6 +206,8 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       if (source.ignoreRobots === true) emit({ type: 'warning', message: `source ${source.name}: ignoring robots.txt (ignoreRobots: true)` });
     }
 
+    // Its background work (the commit-graph write) ends before the lock is released.
+    let openedStore: DocumentStore | undefined;
     try {
       const existing = await readAllMeta(mirror.dir);
       const reports: DocumentReport[] = [];
@@ -296,6 +298,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       }
 
       const store = new DocumentStore(mirror.dir, mirror.repo);
+      openedStore = store;
       const concurrency = options.concurrency ?? mirror.config.fetch.concurrency;
       let done = 0;
       const total = planned.length + waybackPlans.reduce((sum, plan) => sum + plan.documents.length, 0);
@@ -376,6 +379,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         sources: sourceSummaries,
       };
     } finally {
+      await openedStore?.settled();
       await extractor.close();
       await fetcher.close();
       if (privateFetcher !== fetcher) await privateFetcher.close();

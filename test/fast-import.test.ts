@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { commitCommands, fastImportEnv, FastImportSession, identityLine } from '../src/store/fast-import.js';
+import { commitCommands, FAST_IMPORT_COMPRESSION, fastImportEnv, FastImportSession, identityLine } from '../src/store/fast-import.js';
 import { StoreError } from '../src/errors.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -94,6 +94,23 @@ describe('a fast-import session', () => {
     const log = git(dir, 'log', '--format=%H %s').trim().split('\n').reverse();
     assert.deepEqual(log.slice(1), ids.map((id, index) => `${id} Add ${index}`));
     git(dir, 'fsck', '--strict', '--no-progress');
+  });
+
+  it('deflates at level 4 unless the repository sets a compression level', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+    const cmdline = async (dir: string): Promise<string[]> => {
+      const session = await FastImportSession.start(dir, { author: who, committer: who });
+      const args = (await readFile(`/proc/${session.pid as number}/cmdline`, 'utf8')).split('\0');
+      await session.commit(change(1));
+      await session.finish();
+      return args;
+    };
+    const plain = await repo();
+    assert.ok((await cmdline(plain)).includes(`pack.compression=${FAST_IMPORT_COMPRESSION}`));
+    for (const key of ['core.compression', 'pack.compression']) {
+      const chosen = await repo();
+      git(chosen, 'config', key, '9');
+      assert.ok(!(await cmdline(chosen)).some((arg) => arg.startsWith('pack.compression=')), `${key} set by the user is kept`);
+    }
   });
 
   it('a commit names a blob that git hash-object stored beside the stream', async () => {

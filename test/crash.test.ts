@@ -204,7 +204,8 @@ describe('git fast-import dying in the middle of a run', () => {
     await mkdir(fakeGitDir);
     await writeFile(
       join(fakeGitDir, 'git'),
-      `#!/bin/sh\nif [ "$1" = fast-import ]; then head -c 60000 | "${realGit}" "$@"; exit $?; fi\nexec "${realGit}" "$@"\n`,
+      // (fast-import may come after options: git -c pack.compression=4 fast-import ...)
+      `#!/bin/sh\ncase " $* " in *" fast-import "*) head -c 60000 | "${realGit}" "$@"; exit $?;; esac\nexec "${realGit}" "$@"\n`,
     );
     await chmod(join(fakeGitDir, 'git'), 0o755);
   });

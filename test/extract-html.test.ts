@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ExtractError, UsageError } from '../src/errors.js';
-import { extractHtml } from '../src/extract/html.js';
+import { load } from 'cheerio';
+import { readdirSync } from 'node:fs';
+import { extractHtml, pageTitle } from '../src/extract/html.js';
 import { EXTRACTOR_VERSIONS } from '../src/extract/index.js';
 import { normalizeText } from '../src/extract/normalize.js';
 
@@ -161,5 +163,40 @@ describe('extractHtml on the real corpus', () => {
     const text = normalizeText(extractHtml({ bytes: fixture('html/encoding/windows-1252_meta_numbers-page.htm'), url: 'u' }).text);
     assert.match(text, /^6 \| 7 \| 8 \| 9 \| 10 \| 11 \| 12$/m);
     assert.match(text, /^Website copyright © Richard Phillips 1994\/2003\.$/m);
+  });
+});
+
+describe('pageTitle', () => {
+  // What the title was before the walk: three selector queries, each the whole page.
+  const bySelectors = (html: string): string => {
+    const $ = load(html);
+    const first = (selector: string) => $(selector).first().text().replace(/\s+/g, ' ').trim();
+    return first('head > title') || first('title') || first('h1');
+  };
+  const cases: Array<[name: string, html: string, expected: string]> = [
+    ['the head\'s title', '<html><head><title> A  page </title></head><body><h1>H</h1></body></html>', 'A page'],
+    ['an empty head title falls back to the h1', '<head><title> </title></head><body><h1>Heading</h1></body>', 'Heading'],
+    ['a title in the body when the head has none', '<body><p>x</p><title>Late</title><h1>H</h1></body>', 'Late'],
+    ['an svg title when nothing else has one', '<body><svg><title>Icon</title></svg><h1>H</h1></body>', 'Icon'],
+    ['the head\'s title before an earlier svg title in the body? the head comes first', '<title>Head</title><body><svg><title>Icon</title></svg></body>', 'Head'],
+    ['the first h1 in document order, nested deeper or not', '<div><div><h1>Deep <b>one</b></h1></div></div><h1>Second</h1>', 'Deep one'],
+    ['nothing', '<p>none</p>', ''],
+  ];
+  for (const [name, html, expected] of cases) {
+    it(name, () => {
+      const $ = load(html);
+      assert.equal(pageTitle($.root()[0]), expected);
+      assert.equal(pageTitle($.root()[0]), bySelectors(html), 'as the selectors found it');
+    });
+  }
+
+  it('agrees with the selectors on every real page of the corpus', () => {
+    const dir = new URL('../../test/fixtures/real/html/', import.meta.url);
+    const pages = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => /\.html?$/.test(name));
+    assert.ok(pages.length >= 5, `real pages: ${pages.length}`);
+    for (const name of pages) {
+      const html = readFileSync(new URL(name, dir), 'utf8');
+      assert.equal(pageTitle(load(html).root()[0]), bySelectors(html), name);
+    }
   });
 });

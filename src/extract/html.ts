@@ -56,11 +56,7 @@ export function extractHtml(input: ExtractInput): Extraction {
   const fastTree = fastParseHtml(html, { maxDepth, onTooDeep: () => tooDeep(maxDepth) });
   const $ = fastTree === undefined ? load(html, { treeAdapter: depthGuardedAdapter(maxDepth) }) : load(fastTree);
 
-  const firstText = (selector: string): string => {
-    const node = $(selector).first()[0];
-    return node === undefined ? '' : collapse(textContent(node));
-  };
-  const title = firstText('head > title') || firstText('title') || firstText('h1');
+  const title = pageTitle($.root()[0]);
 
   for (const selector of input.remove ?? []) {
     querySafely(selector, 'remove', () => $(selector).remove());
@@ -86,6 +82,42 @@ export function extractHtml(input: ExtractInput): Extraction {
     extractor: EXTRACTOR_VERSIONS.html,
     mediaType: 'text/html',
   };
+}
+
+/** Each test of a title, in order: `head > title`, then any `title`, then `h1`. */
+const TITLE_TESTS: ReadonlyArray<(element: Element) => boolean> = [
+  (element) => element.name === 'title' && (element.parent as Element | null)?.name === 'head',
+  (element) => element.name === 'title',
+  (element) => element.name === 'h1',
+];
+
+/**
+ * The page's title: the text of the first element, in document order, that passes the first test
+ * that has one with text. A walk that stops at the match, where a selector query (`$('head > title')`)
+ * visits every element of the page: a tenth of the extraction's time on the bench's pages.
+ */
+export function pageTitle(root: AnyNode | undefined): string {
+  if (root === undefined) return '';
+  for (const test of TITLE_TESTS) {
+    const element = firstElement(root, test);
+    const text = element === undefined ? '' : collapse(textContent(element));
+    if (text !== '') return text;
+  }
+  return '';
+}
+
+/** The first element in document order that passes `test` (a stack, not recursion: pages nest deep). */
+function firstElement(root: AnyNode, test: (element: Element) => boolean): Element | undefined {
+  const stack: AnyNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as AnyNode;
+    if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
+      if (test(node as Element)) return node as Element;
+    }
+    const children = (node as ParentNode).children as AnyNode[] | undefined;
+    if (children !== undefined) for (let index = children.length - 1; index >= 0; index--) stack.push(children[index] as AnyNode);
+  }
+  return undefined;
 }
 
 function querySafely<T>(selector: string, option: 'select' | 'remove', query: () => T): T {

@@ -129,7 +129,7 @@ export class DocumentStore {
         // The commit-graph is written beside the rest of the run's end: the index now, then the
         // source-state and run-log commits (git commits alongside a commit-graph write as it does
         // alongside its own background maintenance). Each is a few tenths of a second of one core
-        // after a run that commits thousands of documents; the 1,600-page cold sync ended 0.3 s
+        // after a run that commits thousands of documents; the 1,600-page cold sync ended 0.1-0.3 s
         // sooner. writeCommitGraph never fails (an optimisation); settled() waits for it.
         if (this.touched.size > 0) this.graphWrite = this.repo.writeCommitGraph();
         await this.repo.refreshIndex([...this.touched]);

@@ -51,12 +51,13 @@ export class MirrorRepo {
     return this.client;
   }
 
-  private async run(args: string[], what: string): Promise<string> {
-    try {
-      return await this.git.raw(args);
-    } catch (error) {
-      throw new StoreError(`git ${what} failed in ${this.dir}: ${firstLine(error)}`, { cause: error });
-    }
+  /**
+   * git directly, not through simple-git: these commands (status of a clean tree, reset, checkout
+   * and clean, all quiet) print nothing, and simple-git waits 50 ms after such a process exits. A
+   * clean `status` at the start and end of every sync took 82-84 ms through it, 25-30 ms directly.
+   */
+  private run(args: string[], what: string): Promise<string> {
+    return this.spawnGit(args, what);
   }
 
   /** True when this directory is the top of a git work tree (not merely inside another one). */
@@ -249,7 +250,3 @@ export class MirrorRepo {
   }
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.trim().split('\n')[0] ?? message;
-}

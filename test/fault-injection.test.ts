@@ -397,7 +397,9 @@ describe('fault injection: size limits', () => {
       res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'text/html' });
       res.end(bomb);
     });
-    const { fetcher, tempDir, sleeps } = harness({ maxBytes: 10 * MB });
+    // The whole-try deadline well above the time to inflate 10 MB: at the harness's 400 ms, a loaded
+    // machine (three copies of this file at once) timed the try out and retried it, 2-3 requests.
+    const { fetcher, tempDir, sleeps } = harness({ maxBytes: 10 * MB, timeoutMs: 15_000 });
     const error = await failsWith(fetcher.fetch({ url: `${srv.url}/bomb` }), 'too-big');
     assert.match(error.message, /10485760 bytes/);
     assert.equal(documents(srv).length, 1);

@@ -111,9 +111,7 @@ function firstElement(root: AnyNode, test: (element: Element) => boolean): Eleme
   const stack: AnyNode[] = [root];
   while (stack.length > 0) {
     const node = stack.pop() as AnyNode;
-    if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
-      if (test(node as Element)) return node as Element;
-    }
+    if (isElement(node) && test(node)) return node;
     const children = (node as ParentNode).children as AnyNode[] | undefined;
     if (children !== undefined) for (let index = children.length - 1; index >= 0; index--) stack.push(children[index] as AnyNode);
   }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import { main } from '../src/cli/main.js';
 import { defaultSampleSiteRoot, startSiteServer, type SiteServer } from '../src/demo/site-server.js';
 import { startServer, type TestServer } from './helpers/http-server.js';
 import { tempDir } from './helpers/temp.js';
+import { textPath, rawPath } from './helpers/layout.js';
 
 const launcher = new URL('../../bin/leakmirror.js', import.meta.url).pathname;
 const exec = promisify(execFile);
@@ -187,10 +188,10 @@ describe('diff, log, show and changes end to end', () => {
       assert.equal(run.code, 0, run.stderr);
       const work = await tempDir();
       await exec('git', ['init', '--quiet'], { cwd: work });
-      const path = `text/${TD64}.txt`;
+      const path = textPath(TD64);
       const oldText = (await cli(['-C', mirror, 'show', TD64, '--at', '@1'])).stdout;
       const newText = (await cli(['-C', mirror, 'show', TD64])).stdout;
-      await exec('mkdir', ['-p', join(work, 'text', 'sample')]);
+      await exec('mkdir', ['-p', dirname(join(work, path))]);
       await writeFile(join(work, path), oldText);
       await writeFile(join(work, 'change.patch'), run.stdout);
       await exec('git', ['apply', 'change.patch'], { cwd: work });
@@ -293,7 +294,7 @@ describe('diff, log, show and changes end to end', () => {
 
   describe('show --raw and --output', () => {
     it('writes the raw bytes of a version, binary-safe, to stdout or a file', async () => {
-      const expected = (await exec('git', ['-C', mirror, 'show', `HEAD:raw/${TD64}.pdf`], { encoding: 'buffer', maxBuffer: 50 * 1024 * 1024 })).stdout;
+      const expected = (await exec('git', ['-C', mirror, 'show', `HEAD:${rawPath(TD64, 'pdf')}`], { encoding: 'buffer', maxBuffer: 50 * 1024 * 1024 })).stdout;
       const run = await cli(['-C', mirror, 'show', TD64, '--raw']);
       assert.equal(run.code, 0, run.stderr);
       assert.ok(run.bytes.equals(expected), 'the same bytes as stored');
@@ -317,7 +318,7 @@ describe('diff, log, show and changes end to end', () => {
       const forced = await cli(['-C', mirror, 'show', TD64, '--at', '@1', '--raw', '--output', file, '--force', '--json']);
       assert.equal(forced.code, 0, forced.stderr);
       const report = JSON.parse(forced.stdout) as { raw: string; bytes: number; output: string };
-      assert.equal(report.raw, `raw/${TD64}.pdf`);
+      assert.equal(report.raw, rawPath(TD64, 'pdf'));
       assert.ok((await readFile(file)).equals(older.bytes));
       assert.equal(report.bytes, older.bytes.length);
 

@@ -11,6 +11,7 @@ import { initMirror } from '../src/core/init.js';
 import { startServer, type TestServer } from './helpers/http-server.js';
 import { tempDir } from './helpers/temp.js';
 import { mulberry32 } from './helpers/random.js';
+import { metaPath } from './helpers/layout.js';
 
 const launcher = new URL('../../bin/leakmirror.js', import.meta.url).pathname;
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -116,9 +117,9 @@ describe('sync killed at random moments', () => {
     git(mirror, 'fsck', '--strict', '--no-progress', '--no-dangling');
     for (let index = 0; index < DOCUMENTS; index += 1) {
       const path = `/docs/d${index}.html`;
-      const meta = JSON.parse(await readFile(join(mirror, `meta/site/d${index}.json`), 'utf8')) as { sha256: string };
+      const meta = JSON.parse(await readFile(join(mirror, metaPath(`site/d${index}`)), 'utf8')) as { sha256: string };
       assert.equal(meta.sha256, createHash('sha256').update(body(path)).digest('hex'), `${path} holds the served bytes`);
-      const shas = git(mirror, 'log', '--format=%(trailers:key=Content-SHA256,valueonly)', '--', `meta/site/d${index}.json`)
+      const shas = git(mirror, 'log', '--format=%(trailers:key=Content-SHA256,valueonly)', '--', metaPath(`site/d${index}`))
         .split('\n')
         .filter((line) => line.trim() !== '');
       for (let i = 1; i < shas.length; i += 1) assert.notEqual(shas[i], shas[i - 1], `${path}: the same version recorded twice`);

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { initMirror } from '../src/core/init.js';
 import { startServer, type TestServer } from './helpers/http-server.js';
 import { tempDir } from './helpers/temp.js';
+import { textPath } from './helpers/layout.js';
 
 const launcher = new URL('../../bin/leakmirror.js', import.meta.url).pathname;
 
@@ -128,8 +129,8 @@ describe('faults through a whole sync', () => {
     assert.equal(run.code, 3);
     assert.equal(run.report.summary.new, 3);
     assert.equal(run.report.summary.failed, cases.length - 3);
-    assert.match(await readFile(join(mirror, 'text/site/cyrillic.txt'), 'utf8'), /Привет/);
-    assert.match(await readFile(join(mirror, 'text/site/japanese.txt'), 'utf8'), /日本/);
+    assert.match(await readFile(join(mirror, textPath('site/cyrillic')), 'utf8'), /Привет/);
+    assert.match(await readFile(join(mirror, textPath('site/japanese')), 'utf8'), /日本/);
     execFileSync('git', ['-C', mirror, 'fsck', '--strict', '--no-progress', '--no-dangling']);
     assert.equal(execFileSync('git', ['-C', mirror, 'status', '--porcelain', '--', 'text', 'raw', 'meta'], { encoding: 'utf8' }), '');
   });

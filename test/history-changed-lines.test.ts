@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { changedLines, parseZeroContextHunks } from '../src/core/history.js';
 import { checkedLineBlocks, diffTexts, splitLines } from '../src/diff/engine.js';
 import type { DiffMode } from '../src/diff/types.js';
+import { FLAT_LAYOUT } from '../src/store/layout.js';
 import { mulberry32 } from './helpers/random.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -48,13 +49,13 @@ describe('changedLines on a real repository', () => {
     git('commit', '-qam', 'v2');
     const to = { commit: git('rev-parse', 'HEAD').trim() };
 
-    const blocks = await changedLines({ dir }, 'd/x', from, to);
+    const blocks = await changedLines({ dir, layout: FLAT_LAYOUT }, 'd/x', from, to);
     assert.ok(blocks !== undefined && blocks.length > 0);
     assert.ok(checkedLineBlocks(blocks, splitLines(oldText).lines, splitLines(newText).lines.map((line, i, all) => (i === all.length - 1 ? '\n' + line : line))));
     for (const mode of ['line', 'word', 'char'] as DiffMode[]) {
       assert.deepEqual(diffTexts(oldText, newText, { mode, lineBlocks: blocks }), diffTexts(oldText, newText, { mode }), mode);
     }
     // A version without the text file: git cannot say, and the engine diffs by itself.
-    assert.equal(await changedLines({ dir }, 'd/missing', from, to), undefined);
+    assert.equal(await changedLines({ dir, layout: FLAT_LAYOUT }, 'd/missing', from, to), undefined);
   });
 });

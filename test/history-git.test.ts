@@ -22,6 +22,7 @@ import {
 import { listChanges } from '../src/core/list.js';
 import { NotAMirrorError, UnknownDocumentError } from '../src/errors.js';
 import { commitMessage, type ChangeType } from '../src/store/git.js';
+import { FLAT_LAYOUT } from '../src/store/layout.js';
 import { sha256Hex } from '../src/store/store.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -159,10 +160,10 @@ describe('history against a real repository', () => {
 
   it('findDocument reads one metadata file; unknown ids get suggestions from the file names', async () => {
     await writeFile(join(mirror.dir, 'meta', 'b', 'corrupt.json'), '{ not json');
-    assert.equal((await findDocument(mirror.dir, 'a/doc')).title, 'Title of a/doc');
-    await assert.rejects(findDocument(mirror.dir, 'a/dco'), (error: unknown) => error instanceof UnknownDocumentError && error.suggestions.includes('a/doc'));
-    await assert.rejects(findDocument(mirror.dir, '../a/doc'), UnknownDocumentError);
-    assert.deepEqual(await documentIds(mirror.dir), ['a/doc', 'b/corrupt', 'b/other']);
+    assert.equal((await findDocument(mirror.repo, 'a/doc')).title, 'Title of a/doc');
+    await assert.rejects(findDocument(mirror.repo, 'a/dco'), (error: unknown) => error instanceof UnknownDocumentError && error.suggestions.includes('a/doc'));
+    await assert.rejects(findDocument(mirror.repo, '../a/doc'), UnknownDocumentError);
+    assert.deepEqual(await documentIds(mirror.repo), ['a/doc', 'b/corrupt', 'b/other']);
   });
 
   it('allVersions and listChanges: a window, a type, words per version from the parent commit', async () => {
@@ -187,7 +188,7 @@ describe('history against a real repository', () => {
   it('a repository without commits has no versions', async () => {
     const dir = await tempDir();
     await git(dir, ['init', '--quiet']);
-    assert.deepEqual(await allVersions({ dir }), []);
-    assert.deepEqual(await documentVersions({ dir }, 'a/doc'), []);
+    assert.deepEqual(await allVersions({ dir, layout: FLAT_LAYOUT }), []);
+    assert.deepEqual(await documentVersions({ dir, layout: FLAT_LAYOUT }, 'a/doc'), []);
   });
 });

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { addSource } from '../src/core/add.js';
 import { sync, type SyncEvent, type SyncResult } from '../src/core/sync.js';
 import { fixture, git, html, makePdf, newMirror, startSite, type Site } from './sources-fixtures.js';
+import { textPath, metaPath } from './helpers/layout.js';
 
 const launcher = new URL('../../bin/leakmirror.js', import.meta.url).pathname;
 
@@ -84,7 +85,7 @@ describe('index sources: pagination, duplicates, tracking parameters', () => {
     site.pages.set('/mirror/td-64-copy.pdf', { type: 'application/pdf', body: await makePdf(['Document td-64']) });
     await addSource({ mirrorDir, url: `${site.url}/copies/`, name: 'copies', match: '\\.pdf$' });
     await run(mirrorDir, ['copies']);
-    const meta = async (id: string) => JSON.parse(await readFile(join(mirrorDir, `meta/${id}.json`), 'utf8')) as { sameAs: string[] | null };
+    const meta = async (id: string) => JSON.parse(await readFile(join(mirrorDir, metaPath(id)), 'utf8')) as { sameAs: string[] | null };
     const copy = await meta('copies/td-64-copy');
     const original = await meta('copies/td-64');
     for (const id of ['all/td-64', 'few/td-64', 'one/td-64']) assert.ok(copy.sameAs?.includes(id), `${id} in ${String(copy.sameAs)}`);
@@ -131,7 +132,7 @@ describe('feed sources', () => {
       '/wp-content/uploads/2012/12/joint-statement-wcit.pdf',
     ]);
     assert.ok(!site.hits().some((hit) => /utm_|fbclid|mc_cid|mc_eid/.test(hit)), site.hits().join('\n'));
-    const text = await readFile(join(mirrorDir, 'text/blog/open-letter-itu.txt'), 'utf8');
+    const text = await readFile(join(mirrorDir, textPath('blog/open-letter-itu')), 'utf8');
     assert.match(text, /We, the undersigned/);
     assert.doesNotMatch(text, /Share this/, 'select keeps the article only');
     assert.equal(result.sources[0]?.kind, 'feed');

@@ -10,6 +10,7 @@ import { addSource } from '../src/core/add.js';
 import { sync, type SyncResult } from '../src/core/sync.js';
 import { git, html, newMirror, startSite, type Site } from './sources-fixtures.js';
 import { tempDir } from './helpers/temp.js';
+import { metaPath } from './helpers/layout.js';
 
 const run = (mirrorDir: string): Promise<SyncResult> => sync({ mirrorDir, allowPrivateNetwork: true, delayMs: 0, retries: 0 });
 
@@ -61,7 +62,7 @@ describe('removal after removeAfterMissingRuns', () => {
 
     const third = await run(mirrorDir);
     assert.equal(statuses(third)['idx/c'], 'removed');
-    assert.match(git(mirrorDir, 'log', '-1', '--format=%B', '--', 'meta/idx/c.json'), /no longer listed by its source \(2 runs in a row\)/);
+    assert.match(git(mirrorDir, 'log', '-1', '--format=%B', '--', metaPath('idx/c')), /no longer listed by its source \(2 runs in a row\)/);
     assert.deepEqual((await state(mirrorDir)).sources.idx?.missing, {});
     assert.equal(third.sources[0]?.missing, 0);
     assert.equal(third.sources[0]?.removed, 1);
@@ -79,7 +80,7 @@ describe('removal after removeAfterMissingRuns', () => {
     try {
       const result = await run(mirrorDir);
       assert.equal(statuses(result)['idx/d'], 'removed');
-      assert.match(git(mirrorDir, 'log', '-1', '--format=%B', '--', 'meta/idx/d.json'), /the server answered 404/);
+      assert.match(git(mirrorDir, 'log', '-1', '--format=%B', '--', metaPath('idx/d')), /the server answered 404/);
       assert.deepEqual((await state(mirrorDir)).sources.idx?.missing, {});
     } finally {
       if (page !== undefined) site.pages.set('/docs/d.html', page);
@@ -158,7 +159,7 @@ describe('removal after removeAfterMissingRuns', () => {
       assert.deepEqual(statuses(result), { 'feed/b': 'unchanged' });
       assert.ok(!site.hits().slice(hitsBefore).includes('/docs/a.html'));
     }
-    const meta = JSON.parse(await readFile(join(mirrorDir, 'meta/feed/a.json'), 'utf8')) as { status: string };
+    const meta = JSON.parse(await readFile(join(mirrorDir, metaPath('feed/a')), 'utf8')) as { status: string };
     assert.equal(meta.status, 'active');
   });
 });

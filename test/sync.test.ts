@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { addSource } from '../src/core/add.js';
 import { documentVersions, textAt } from '../src/core/history.js';
@@ -15,6 +15,7 @@ import { acquireLock } from '../src/store/lock.js';
 import { lockTarget } from '../src/store/layout.js';
 import { startServer, type TestServer } from './helpers/http-server.js';
 import { tempDir } from './helpers/temp.js';
+import { textPath, metaPath, rawPath } from './helpers/layout.js';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 const samplePdf = (revision: string) => readFile(join(repoRoot, 'mirror/sample-site', revision, 'docs/draft-itrs-td64.pdf'));
@@ -80,22 +81,22 @@ describe('sync against a local server', () => {
     });
     assert.deepEqual(result.summary, { new: 5, changed: 0, unchanged: 0, removed: 0, failed: 0 });
     assert.ok(result.documents.every((doc) => doc.commit !== undefined && doc.changeType === 'content'));
-    const letter = await readFile(join(mirrorDir, 'text/leaks/letter.txt'), 'utf8');
+    const letter = await readFile(join(mirrorDir, textPath('leaks/letter')), 'utf8');
     assert.match(letter, /Open letter/);
     assert.match(letter, /- Publish drafts/);
     assert.doesNotMatch(letter, /Home \| About/, 'navigation is dropped');
-    const draft = await readFile(join(mirrorDir, 'text/leaks/draft.txt'), 'utf8');
+    const draft = await readFile(join(mirrorDir, textPath('leaks/draft')), 'utf8');
     assert.match(draft, /--- page 1 ---/);
     assert.match(draft, /Article 1/);
-    assert.equal(await readFile(join(mirrorDir, 'text/leaks/notes.txt'), 'utf8'), 'Notes\nline two\n');
-    const meta = JSON.parse(await readFile(join(mirrorDir, 'meta/leaks/draft.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(await readFile(join(mirrorDir, textPath('leaks/notes')), 'utf8'), 'Notes\nline two\n');
+    const meta = JSON.parse(await readFile(join(mirrorDir, metaPath('leaks/draft')), 'utf8')) as Record<string, unknown>;
     assert.equal(meta.mediaType, 'application/pdf');
-    assert.equal(meta.raw, 'raw/leaks/draft.pdf');
+    assert.equal(meta.raw, rawPath('leaks/draft', 'pdf'));
     assert.equal(meta.pages, 4);
     assert.equal(meta.status, 'active');
-    assert.deepEqual(await readFile(join(mirrorDir, 'raw/leaks/draft.pdf')), await samplePdf('rev1'));
+    assert.deepEqual(await readFile(join(mirrorDir, rawPath('leaks/draft', 'pdf'))), await samplePdf('rev1'));
     // One commit per version, with the trailers the history is read from.
-    const message = git(mirrorDir, 'log', '-1', '--format=%B', '--', 'meta/leaks/draft.json');
+    const message = git(mirrorDir, 'log', '-1', '--format=%B', '--', metaPath('leaks/draft'));
     assert.match(message, /^Add /);
     assert.match(message, /Change-Type: content/);
     assert.match(message, /Content-SHA256: [0-9a-f]{64}/);
@@ -141,7 +142,7 @@ describe('sync against a local server', () => {
     assert.equal(listed['leaks/letter']?.versions, 2);
     assert.equal(listed['leaks/notes']?.versions, 2);
     // The removed document keeps its last text in the tree and in history.
-    assert.match(await readFile(join(mirrorDir, 'text/leaks/old.txt'), 'utf8'), /Soon gone/);
+    assert.match(await readFile(join(mirrorDir, textPath('leaks/old')), 'utf8'), /Soon gone/);
     assert.equal(git(mirrorDir, 'status', '--porcelain'), '');
     git(mirrorDir, 'fsck', '--strict', '--no-progress');
   });
@@ -161,10 +162,10 @@ describe('sync against a local server', () => {
     for (const doc of failed) assert.ok(doc.error && doc.error.length > 10, `clear error for ${doc.id}: ${doc.error}`);
     assert.equal(result.summary.unchanged, 4, 'three unchanged documents and the page source already recorded as removed');
     // Failed extraction: the raw bytes are recorded (nothing fetched is lost), marked failed.
-    const meta = JSON.parse(await readFile(join(mirrorDir, 'meta/leaks/bad.json'), 'utf8')) as Record<string, unknown>;
+    const meta = JSON.parse(await readFile(join(mirrorDir, metaPath('leaks/bad')), 'utf8')) as Record<string, unknown>;
     assert.equal(meta.extraction, 'failed');
     assert.match(String(meta.error), /./);
-    assert.ok((await readFile(join(mirrorDir, 'raw/leaks/bad.pdf'))).length > 0);
+    assert.ok((await readFile(join(mirrorDir, rawPath('leaks/bad', 'pdf')))).length > 0);
     // The same failure again records nothing new but is still reported.
     const head = git(mirrorDir, 'rev-parse', 'HEAD');
     const again = await run();
@@ -174,13 +175,13 @@ describe('sync against a local server', () => {
   });
 
   it('restores files an interrupted run left uncommitted', async () => {
-    await mkdir(join(mirrorDir, 'text/leaks'), { recursive: true });
-    await writeFile(join(mirrorDir, 'text/leaks/letter.txt'), 'half-recorded');
-    await writeFile(join(mirrorDir, 'text/leaks/stray.txt'), 'untracked');
+    await mkdir(dirname(join(mirrorDir, textPath('leaks/stray'))), { recursive: true });
+    await writeFile(join(mirrorDir, textPath('leaks/letter')), 'half-recorded');
+    await writeFile(join(mirrorDir, textPath('leaks/stray')), 'untracked');
     const warnings: string[] = [];
     await sync({ mirrorDir, allowPrivateNetwork: true, delayMs: 0, retries: 0, onEvent: (event) => event.type === 'warning' && warnings.push(event.message) });
     assert.equal(warnings.length, 1);
-    assert.match(await readFile(join(mirrorDir, 'text/leaks/letter.txt'), 'utf8'), /Open letter/);
+    assert.match(await readFile(join(mirrorDir, textPath('leaks/letter')), 'utf8'), /Open letter/);
     assert.equal(git(mirrorDir, 'status', '--porcelain'), '');
   });
 
@@ -262,7 +263,7 @@ describe('per-source ignore rules in change detection', () => {
       const noise = await run();
       assert.equal(noise.documents[0]?.status, 'changed');
       assert.equal(noise.documents[0]?.changeType, 'technical');
-      assert.match(await readFile(join(dir, 'text/draft.txt'), 'utf8'), /Printed on 2012-12-11/, 'the text file still says what the page says');
+      assert.match(await readFile(join(dir, textPath('draft')), 'utf8'), /Printed on 2012-12-11/, 'the text file still says what the page says');
       body = 'Article 1 shall apply.';
       assert.equal((await run()).documents[0]?.changeType, 'content');
     } finally {

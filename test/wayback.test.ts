@@ -9,6 +9,7 @@ import { documentVersions } from '../src/core/history.js';
 import { openMirror } from '../src/core/mirror.js';
 import { sync, type SyncResult } from '../src/core/sync.js';
 import { git, html, makePdf, newMirror, startSite, type Page, type Site } from './sources-fixtures.js';
+import { textPath, metaPath, rawPath } from './helpers/layout.js';
 
 interface FakeCapture {
   timestamp: string;
@@ -98,7 +99,7 @@ describe('wayback import', () => {
     );
 
     const id = 'wayback-wcitleaks.org/td-64';
-    const log = git(mirrorDir, 'log', '--reverse', '--format=%aI%x09%s%x09%(trailers:key=Wayback-Capture,valueonly,separator=)', '--', `meta/${id}.json`)
+    const log = git(mirrorDir, 'log', '--reverse', '--format=%aI%x09%s%x09%(trailers:key=Wayback-Capture,valueonly,separator=)', '--', metaPath(id))
       .trim()
       .split('\n')
       .map((line) => line.split('\t'));
@@ -117,12 +118,12 @@ describe('wayback import', () => {
     assert.equal(versions.length, 4);
     assert.equal(new Date(versions[0]?.date ?? '').toISOString(), new Date(iso('20121203180000')).toISOString());
 
-    const meta = JSON.parse(await readFile(join(mirrorDir, `meta/${id}.json`), 'utf8')) as Record<string, unknown>;
+    const meta = JSON.parse(await readFile(join(mirrorDir, metaPath(id)), 'utf8')) as Record<string, unknown>;
     assert.deepEqual(meta.wayback, { timestamp: '20121203180000', digest: 'D4', original });
     assert.equal(meta.fetchedAt, new Date(iso('20121203180000')).toISOString());
     assert.equal(meta.finalUrl, `${archive.url}/web/20121203180000id_/${original}`);
-    assert.match(await readFile(join(mirrorDir, `text/${id}.txt`), 'utf8'), /Revision 4/);
-    assert.deepEqual(await readFile(join(mirrorDir, `raw/${id}.pdf`)), pdfs[3]);
+    assert.match(await readFile(join(mirrorDir, textPath(id)), 'utf8'), /Revision 4/);
+    assert.deepEqual(await readFile(join(mirrorDir, rawPath(id, 'pdf'))), pdfs[3]);
     assert.equal(git(mirrorDir, 'status', '--porcelain'), '');
   });
 
@@ -143,9 +144,9 @@ describe('wayback import', () => {
     const result = await runWith(archive, mirrorDir);
     assert.deepEqual(result.documents.map((doc) => [doc.status, doc.changeType]), [['changed', 'content']]);
     assert.equal(result.sources[0]?.captures, 1);
-    const meta = JSON.parse(await readFile(join(mirrorDir, 'meta/wayback-wcitleaks.org/td-64.json'), 'utf8')) as { wayback: { timestamp: string } };
+    const meta = JSON.parse(await readFile(join(mirrorDir, metaPath('wayback-wcitleaks.org/td-64')), 'utf8')) as { wayback: { timestamp: string } };
     assert.equal(meta.wayback.timestamp, '20121210100000');
-    assert.equal(git(mirrorDir, 'log', '--format=%H', '--', 'meta/wayback-wcitleaks.org/td-64.json').trim().split('\n').length, 5);
+    assert.equal(git(mirrorDir, 'log', '--format=%H', '--', metaPath('wayback-wcitleaks.org/td-64')).trim().split('\n').length, 5);
   });
 
   it('dry run lists what would be imported and writes nothing', async () => {

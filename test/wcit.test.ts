@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../src/config/schema.js';
 import { fixture, git, makePdf, newMirror, startSite, type Site } from './sources-fixtures.js';
+import { textPath, metaPath } from './helpers/layout.js';
 
 const launcher = new URL('../../bin/leakmirror.js', import.meta.url).pathname;
 const configFile = new URL('../../mirror/wcit/leakmirror.yaml', import.meta.url);
@@ -136,7 +137,7 @@ describe('the WCIT-12 mirror', () => {
     );
     assert.ok(itu12.every((doc) => !doc.url.includes('?')), 'no Source= or utm_ parameter left');
     assert.ok(!itu.hits().some((hit) => hit.includes('.docx')), 'the match leaves the Word file out');
-    const arabic = await readFile(join(mirrorDir, 'text/itu-wcit12/s12-wcit12-c-0001-a.txt'), 'utf8');
+    const arabic = await readFile(join(mirrorDir, textPath('itu-wcit12/s12-wcit12-c-0001-a')), 'utf8');
     assert.match(arabic, /Document 0001-A/);
     assert.deepEqual(bySource('itu-final-acts').map((doc) => [doc.id, doc.status]), [['itu-final-acts', 'new']]);
 
@@ -147,7 +148,7 @@ describe('the WCIT-12 mirror', () => {
       '/2012/12/wcit-statement/',
       '/wp-content/uploads/2012/12/WCIT-statement-signatories.pdf',
     ]);
-    const statement = await readFile(join(mirrorDir, 'text/statements/wcit-statement.txt'), 'utf8');
+    const statement = await readFile(join(mirrorDir, textPath('statements/wcit-statement')), 'utf8');
     assert.match(statement, /keep the Internet out of the ITRs/);
     assert.doesNotMatch(statement, /Share this|Leave a reply|Proudly powered/);
 
@@ -158,13 +159,13 @@ describe('the WCIT-12 mirror', () => {
       ['wcitleaks/s12-cwg-wcit12-td-0064-r1-msw-e', 'new'],
       ['wcitleaks/s12-wcit12-c-0047-pdf-e', 'new'],
     ]);
-    const td64 = git(mirrorDir, 'log', '--reverse', '--format=%aI %(trailers:key=Wayback-Capture,valueonly,separator=)', '--', 'meta/wcitleaks/s12-cwg-wcit12-td-0064-r1-msw-e.json').trim().split('\n');
+    const td64 = git(mirrorDir, 'log', '--reverse', '--format=%aI %(trailers:key=Wayback-Capture,valueonly,separator=)', '--', metaPath('wcitleaks/s12-cwg-wcit12-td-0064-r1-msw-e')).trim().split('\n');
     assert.deepEqual(td64, [
       '2012-06-15T10:30:22+00:00 20120615103022 http://wcitleaks.org/docs/S12-CWG-WCIT12-TD-0064!R1!MSW-E.pdf',
       '2012-09-11T15:45:12+00:00 20120911154512 http://wcitleaks.org/docs/S12-CWG-WCIT12-TD-0064!R1!MSW-E.pdf',
     ]);
     // The leak and the official text are the same bytes: noted.
-    const leaked = JSON.parse(await readFile(join(mirrorDir, 'meta/wcitleaks/s12-wcit12-c-0047-pdf-e.json'), 'utf8')) as { sameAs: string[] };
+    const leaked = JSON.parse(await readFile(join(mirrorDir, metaPath('wcitleaks/s12-wcit12-c-0047-pdf-e')), 'utf8')) as { sameAs: string[] };
     assert.deepEqual(leaked.sameAs, ['itu-wcit12/s12-wcit12-c-0047-e']);
 
     assert.deepEqual(report.summary, { new: 26, changed: 0, unchanged: 0, removed: 0, failed: 0 });

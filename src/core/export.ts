@@ -2,7 +2,6 @@
 // sha256 (raw bytes), textSha256, status, commit, and the normalized text of that version. The
 // history is one `git log` over meta/; texts come through one `git cat-file --batch`.
 import { CatFile } from '../publish/cat-file.js';
-import { TEXT_DIR } from '../store/layout.js';
 import { readAllMeta } from '../store/metadata.js';
 import { allVersions } from './history.js';
 import type { Mirror } from './mirror.js';
@@ -33,7 +32,7 @@ export async function exportVersions(mirror: Mirror, options: ExportOptions): Pr
   try {
     for (const version of versions.reverse()) {
       if (wanted !== undefined && !wanted.has(version.documentId)) continue;
-      const text = (await catFile.readText(`${version.commit}:${TEXT_DIR}/${version.documentId}.txt`)) ?? '';
+      const text = (await catFile.readText(`${version.commit}:${mirror.repo.layout.documentPaths(version.documentId).text}`)) ?? '';
       const record: ExportRecord = {
         id: version.documentId,
         url: urls.get(version.documentId) ?? null,

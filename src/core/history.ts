@@ -13,12 +13,14 @@ import { NotAMirrorError, StoreError, UnknownDocumentError, UnknownRevisionError
 import { LOG_FORMAT, parseLog, type ChangeType, type CommitRecord } from '../store/commit-log.js';
 import { gitFailure, runGit } from '../store/git-process.js';
 import { isSafeId } from '../store/ids.js';
-import { documentPaths, META_DIR } from '../store/layout.js';
+import { META_DIR, readLayout, type MirrorLayout } from '../store/layout.js';
 import { parseMeta, type DocumentMeta } from '../store/metadata.js';
 
 /** Anything with the mirror's directory: a Mirror's `repo` (MirrorRepo) or `openHistory`'s result. */
 export interface RepoDir {
   readonly dir: string;
+  /** How the mirror names its files (state/layout.json). */
+  readonly layout: MirrorLayout;
 }
 
 /** A mirror opened for reading only: its root, without loading or validating the configuration. */
@@ -39,7 +41,8 @@ export async function openHistory(dirInput: string): Promise<MirrorHistory> {
   const dir = resolve(dirInput);
   const [config, dotGit] = await Promise.all([stat(join(dir, CONFIG_FILE)).catch(() => undefined), stat(join(dir, '.git')).catch(() => undefined)]);
   if (config === undefined || !config.isFile() || dotGit === undefined) throw new NotAMirrorError(dirInput);
-  return { dir, repo: { dir } };
+  const layout = await readLayout(dir);
+  return { dir, repo: { dir, layout } };
 }
 
 // ---- git, spawned directly ----
@@ -162,9 +165,9 @@ export function versionFromCommit(record: CommitRecord): Version | undefined {
 
 /** The document with this id, or UnknownDocumentError listing the nearest ids. Reads only its own
  * metadata file (a mirror may hold tens of thousands); all ids only to suggest some. */
-export async function findDocument(mirrorDir: string, id: string): Promise<DocumentMeta> {
+export async function findDocument(repo: RepoDir, id: string): Promise<DocumentMeta> {
   if (isSafeId(id)) {
-    const path = join(mirrorDir, documentPaths(id).meta);
+    const path = join(repo.dir, repo.layout.documentPaths(id).meta);
     const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return undefined;
       throw new StoreError(`cannot read ${path}: ${error.message}`, { cause: error });
@@ -174,19 +177,20 @@ export async function findDocument(mirrorDir: string, id: string): Promise<Docum
       if (meta.id === id) return meta;
     }
   }
-  throw new UnknownDocumentError(id, nearestIds(id, await documentIds(mirrorDir)));
+  throw new UnknownDocumentError(id, nearestIds(id, await documentIds(repo)));
 }
 
 /** Every document id of the mirror's work tree, from the metadata file names (nothing parsed). */
-export async function documentIds(mirrorDir: string): Promise<string[]> {
-  const root = join(mirrorDir, META_DIR);
+export async function documentIds(repo: RepoDir): Promise<string[]> {
+  const root = join(repo.dir, META_DIR);
   const entries = await readdir(root, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
     throw new StoreError(`cannot read ${root}: ${error.message}`, { cause: error });
   });
   return entries
     .filter((entry) => entry.endsWith('.json'))
-    .map((entry) => entry.slice(0, -'.json'.length).split('\\').join('/'))
+    .map((entry) => repo.layout.idFromMetaName(entry.slice(0, -'.json'.length).split('\\').join('/')))
+    .filter((id): id is string => id !== undefined)
     .sort();
 }
 
@@ -221,7 +225,7 @@ export function editDistance(a: string, b: string): number {
 
 /** Versions of one document, newest first. */
 export async function documentVersions(repo: RepoDir, id: string): Promise<Version[]> {
-  const records = await logRecords(repo, { paths: [documentPaths(id).meta] });
+  const records = await logRecords(repo, { paths: [repo.layout.documentPaths(id).meta] });
   return records.map(versionFromCommit).filter((version): version is Version => version !== undefined && version.documentId === id);
 }
 
@@ -308,7 +312,7 @@ export async function textAt(repo: RepoDir, id: string, version: Pick<Version, '
 /** The texts of several versions of a document, read by one git process (`reader`, when one was
  * started ahead of time). */
 export async function textsAt(repo: RepoDir, id: string, versions: ReadonlyArray<Pick<Version, 'commit'>>, reader?: ObjectReader): Promise<string[]> {
-  const path = documentPaths(id).text;
+  const path = repo.layout.documentPaths(id).text;
   const specs = versions.map((version) => `${version.commit}:${path}`);
   const objects = reader === undefined ? await readObjects(repo, specs) : await reader.read(specs);
   return objects.map((object) => object?.toString('utf8') ?? '');
@@ -337,7 +341,7 @@ export function parseZeroContextHunks(patch: string): LineBlock[] {
  * file, git failing); the diff engine checks the blocks against the texts before it trusts them.
  */
 export async function changedLines(repo: RepoDir, id: string, from: Pick<Version, 'commit'>, to: Pick<Version, 'commit'>): Promise<LineBlock[] | undefined> {
-  const path = documentPaths(id).text;
+  const path = repo.layout.documentPaths(id).text;
   // Every option that changes what git prints is set here, whatever the user's configuration says.
   const run = await runGit(repo.dir, [
     'diff', '--no-color', '--no-ext-diff', '--no-textconv', '--text', '--histogram', '--unified=0', '--inter-hunk-context=0',
@@ -349,7 +353,7 @@ export async function changedLines(repo: RepoDir, id: string, from: Pick<Version
 
 /** The metadata file of a document as recorded at a version (undefined if that commit has none). */
 export async function metaAt(repo: RepoDir, id: string, version: Pick<Version, 'commit'>): Promise<DocumentMeta | undefined> {
-  const path = documentPaths(id).meta;
+  const path = repo.layout.documentPaths(id).meta;
   const [object] = await readObjects(repo, [`${version.commit}:${path}`]);
   return object === undefined ? undefined : parseMeta(object.toString('utf8'), `${path} at ${version.commit.slice(0, 10)}`);
 }
@@ -363,14 +367,14 @@ export async function metasAt(repo: RepoDir, ids: Iterable<string>, rev = 'HEAD'
   const list = [...ids].filter(isSafeId);
   const objects = await readObjects(
     repo,
-    list.map((id) => `${rev}:${documentPaths(id).meta}`),
+    list.map((id) => `${rev}:${repo.layout.documentPaths(id).meta}`),
   );
   const out = new Map<string, DocumentMeta>();
   objects.forEach((object, k) => {
     if (object === undefined) return;
     const id = list[k] as string;
     try {
-      out.set(id, parseMeta(object.toString('utf8'), documentPaths(id).meta));
+      out.set(id, parseMeta(object.toString('utf8'), repo.layout.documentPaths(id).meta));
     } catch {
       // A corrupt metadata file only loses what it would have added here; `list` reports it.
     }
@@ -414,7 +418,7 @@ export async function versionChanges(repo: RepoDir, versions: readonly Version[]
     lastSeen.set(id, k);
   }
   const refOf = (version: Version): TextRef => {
-    const spec = `${version.commit}:${documentPaths(version.documentId).text}`;
+    const spec = `${version.commit}:${repo.layout.documentPaths(version.documentId).text}`;
     return { key: version.textSha256 !== '' ? `sha:${version.textSha256}` : `spec:${spec}`, spec };
   };
   const pairs: Array<[TextRef | undefined, TextRef] | undefined> = versions.map((version, k) => {
@@ -423,7 +427,7 @@ export async function versionChanges(repo: RepoDir, versions: readonly Version[]
     let previous: TextRef | undefined;
     if (olderIndex !== undefined) previous = refOf(versions[olderIndex] as Version);
     else if (options.previousFromParent === true) {
-      const spec = `${version.commit}^:${documentPaths(version.documentId).text}`;
+      const spec = `${version.commit}^:${repo.layout.documentPaths(version.documentId).text}`;
       previous = { key: `spec:${spec}`, spec };
     }
     if (previous !== undefined && previous.key === current.key) return undefined; // same text

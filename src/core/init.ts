@@ -6,7 +6,7 @@ import { configPath, initialConfigText, loadConfig } from '../config/file.js';
 import { CONFIG_FILE } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { MirrorRepo } from '../store/git.js';
-import { MIRROR_GITIGNORE } from '../store/layout.js';
+import { CURRENT_LAYOUT, LAYOUT_FILE, layoutFileText, META_DIR, MIRROR_GITIGNORE } from '../store/layout.js';
 import { VERSION } from '../version.js';
 import { CI_FILES, ciWorkflow, type CiKind } from './ci-templates.js';
 
@@ -48,6 +48,14 @@ export async function initMirror(options: InitOptions): Promise<InitResult> {
   if (!(await repo.isRepo())) await repo.init();
   const name = options.name ?? basename(dir);
   const paths = [CONFIG_FILE, '.gitignore'];
+  // A directory that already holds documents (files copied without their .git) keeps layout 1, the
+  // layout they were written in; anything else starts in the current one.
+  if ((await stat(join(dir, LAYOUT_FILE)).catch(() => undefined)) !== undefined) paths.push(LAYOUT_FILE);
+  else if ((await stat(join(dir, META_DIR)).catch(() => undefined)) === undefined) {
+    await mkdir(join(dir, dirname(LAYOUT_FILE)), { recursive: true });
+    await writeFile(join(dir, LAYOUT_FILE), layoutFileText(CURRENT_LAYOUT), { flag: 'wx' });
+    paths.push(LAYOUT_FILE);
+  }
   if (options.ci !== undefined) {
     await writeCi(dir, options.ci);
     paths.push(CI_FILES[options.ci]);

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/file.js';
 import type { MirrorConfig, SourceConfig } from '../config/schema.js';
 import { NotAMirrorError, UnknownSourceError } from '../errors.js';
 import { MirrorRepo } from '../store/git.js';
+import { readLayout, type MirrorLayout } from '../store/layout.js';
 
 export interface Mirror {
   /** Absolute path of the mirror's root. */
@@ -13,16 +14,18 @@ export interface Mirror {
   /** The configuration file's text, for edits that keep comments. */
   configText: string;
   repo: MirrorRepo;
+  /** How its files are named (state/layout.json). */
+  layout: MirrorLayout;
 }
 
 export async function openMirror(dirInput: string): Promise<Mirror> {
   const dir = resolve(dirInput);
   const info = await stat(dir).catch(() => undefined);
   if (info === undefined || !info.isDirectory()) throw new NotAMirrorError(dirInput);
-  const { config, text } = await loadConfig(dir);
-  const repo = new MirrorRepo(dir);
+  const [{ config, text }, layout] = await Promise.all([loadConfig(dir), readLayout(dir)]);
+  const repo = new MirrorRepo(dir, { layout });
   if (!(await repo.isRepo())) throw new NotAMirrorError(dirInput);
-  return { dir, config, configText: text, repo };
+  return { dir, config, configText: text, repo, layout };
 }
 
 /** The named sources (all when none are named); unknown names are a usage error. */

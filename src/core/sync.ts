@@ -19,7 +19,7 @@ import type { SourceKind } from '../sources/kinds.js';
 import { canonicalUrl } from '../sources/url.js';
 import { commitSubject, type ChangeType } from '../store/git.js';
 import { assignIds } from '../store/ids.js';
-import { documentPaths, rawPath, RAW_DIR, META_DIR, TEXT_DIR, tempDir as mirrorTempDir, lockTarget } from '../store/layout.js';
+import { RAW_DIR, META_DIR, TEXT_DIR, tempDir as mirrorTempDir, lockTarget } from '../store/layout.js';
 import { acquireLock } from '../store/lock.js';
 import { readAllMeta, type DocumentMeta } from '../store/metadata.js';
 import { DocumentStore, IN_MEMORY_RAW_MAX, sha256Hex } from '../store/store.js';
@@ -468,7 +468,7 @@ async function recordBody(
 
   const { extraction, failure, rawBytes } = await extractFetched(doc, fetched, context);
 
-  const paths = documentPaths(doc.id);
+  const paths = context.store.layout.documentPaths(doc.id);
   const previousText = previous === undefined ? undefined : await context.store.readText(previous.text);
   // On failure keep the last good text; a new document gets an empty text file beside its raw bytes.
   const text = extraction !== undefined ? normalizeText(extraction.text) : (previousText ?? '');
@@ -496,7 +496,7 @@ async function recordBody(
     removedAt: null,
     ...extractionFields(extraction, previous),
     text: paths.text,
-    raw: context.rawCopies ? rawPath(doc.id, mediaType) : null,
+    raw: context.rawCopies ? context.store.layout.rawPath(doc.id, mediaType) : null,
     // The same bytes under another document's URL: noted, still stored (git keeps one blob).
     sameAs: context.sameBytes?.claim(doc.id, fetched.sha256) ?? null,
   };

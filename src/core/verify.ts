@@ -83,7 +83,7 @@ export async function verifyMirror(mirror: Mirror, options: { concurrency?: numb
     }
     const version = latest.get(meta.id);
     if (version === undefined) {
-      problems.push({ id: meta.id, kind: 'not-recorded', path: `meta/${meta.id}.json`, message: `no commit records ${meta.id} (its metadata was never committed)` });
+      problems.push({ id: meta.id, kind: 'not-recorded', path: mirror.repo.layout.documentPaths(meta.id).meta, message: `no commit records ${meta.id} (its metadata was never committed)` });
       return;
     }
     for (const [trailer, recorded, expected] of [

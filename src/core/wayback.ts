@@ -18,7 +18,6 @@ import { urlFilter } from '../sources/url.js';
 import { captureDate, captureKey, captureUrl, cdxQueryUrl, groupCaptures, parseCdx, waybackBase, type Capture } from '../sources/wayback.js';
 import { commitSubject, type ChangeType } from '../store/git.js';
 import { assignIds } from '../store/ids.js';
-import { documentPaths, rawPath } from '../store/layout.js';
 import type { DocumentMeta } from '../store/metadata.js';
 import { sha256Hex, type DocumentStore } from '../store/store.js';
 import type { SameBytesIndex } from './same-bytes.js';
@@ -234,7 +233,7 @@ async function recordCapture(
   // The same failing bytes as the last version: nothing new to record.
   if (failure !== undefined && previous?.sha256 === fetched.sha256) return undefined;
 
-  const paths = documentPaths(doc.id);
+  const paths = context.store.layout.documentPaths(doc.id);
   const previousText = previous === undefined ? undefined : await context.store.readText(previous.text);
   const text = extraction !== undefined ? normalizeText(extraction.text) : (previousText ?? '');
   const textSha256 = sha256Hex(text);
@@ -263,7 +262,7 @@ async function recordCapture(
     removedAt: null,
     ...extractionFields(extraction, previous),
     text: paths.text,
-    raw: context.rawCopies ? rawPath(doc.id, mediaType) : null,
+    raw: context.rawCopies ? context.store.layout.rawPath(doc.id, mediaType) : null,
     sameAs: context.sameBytes?.claim(doc.id, fetched.sha256) ?? null,
     wayback: { timestamp: capture.timestamp, digest: capture.digest, original: capture.original },
   };

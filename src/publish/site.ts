@@ -219,7 +219,7 @@ export async function publishSite(mirror: Mirror, options: PublishSiteOptions = 
   let catFile: CatFile | undefined;
   const textAt = async (id: string, commit: string): Promise<string> => {
     catFile ??= new CatFile(mirror.dir);
-    return (await catFile.readText(`${commit}:${TEXT_DIR}/${id}.txt`)) ?? '';
+    return (await catFile.readText(`${commit}:${mirror.repo.layout.documentPaths(id).text}`)) ?? '';
   };
 
   try {

@@ -1,9 +1,9 @@
 // git's commit-graph and its changed-path Bloom filters, kept up to date at a bounded cost per run.
 //
 // The filters make `log <id>` fast on a long history. Each one costs a diff of a commit's tree against
-// its parent's, and a mirror's flat `text/<source>/` directories make that grow with the source: after
-// a first sync of 20,000 documents, computing all of them at once took 39 s of CPU and 914 MB
-// (BENCHMARKS.md). So one git process computes at most `maxNewFilters` of them. When it had to stop
+// its parent's, and a layout 1 mirror's flat `text/<source>/` directories make that grow with the
+// source (layout 2's shard directories keep it small, layout.ts): after a first sync of 20,000
+// documents in layout 1, computing all of them at once took 39 s of CPU and 914 MB (BENCHMARKS.md). So one git process computes at most `maxNewFilters` of them. When it had to stop
 // short, further passes rewrite the graph as one layer (`--split=replace`), each computing the next
 // bounded number, until none is missing: the same work, in processes of bounded memory. A marker in
 // the git directory says filters are still missing, so that a run stopped between passes leaves the

@@ -7,6 +7,7 @@ import { StoreError } from '../errors.js';
 import { commitGraphWriteArgs, DEFAULT_MAX_NEW_FILTERS, filtersComputed, filtersStillPending, FILTERS_PENDING_MARKER, rejectsFilterBound } from './commit-graph.js';
 import { looksIncompressible, readSamples } from './compressibility.js';
 import { gitOutput, runGit } from './git-process.js';
+import { FLAT_LAYOUT, type MirrorLayout } from './layout.js';
 
 export { commitMessage, commitSubject, LOG_FORMAT, parseLog, parseTrailers } from './commit-log.js';
 export type { ChangeType, CommitRecord, CommitTrailers } from './commit-log.js';
@@ -20,6 +21,8 @@ const FALLBACK_EMAIL = 'leakmirror@localhost';
 export interface MirrorRepoOptions {
   /** Changed-path filters one commit-graph write may compute (commit-graph.ts). */
   maxNewFilters?: number;
+  /** How the mirror names its files (openMirror reads it from state/layout.json); default layout 1. */
+  layout?: MirrorLayout;
 }
 
 /** What a commit-graph write did (filtersComputed undefined: git did not say). */
@@ -34,6 +37,7 @@ export interface CommitGraphWrite {
 
 export class MirrorRepo {
   readonly dir: string;
+  readonly layout: MirrorLayout;
   private readonly maxNewFilters: number;
   private client: SimpleGit | undefined;
   /** Set when git is configured to sign but could not: later commits are made unsigned. */
@@ -42,6 +46,7 @@ export class MirrorRepo {
 
   constructor(dir: string, options: MirrorRepoOptions = {}) {
     this.dir = dir;
+    this.layout = options.layout ?? FLAT_LAYOUT;
     this.maxNewFilters = options.maxNewFilters ?? DEFAULT_MAX_NEW_FILTERS;
   }
 

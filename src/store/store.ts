@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { StoreError } from '../errors.js';
 import { FastImportSession, type FileChange } from './fast-import.js';
 import { commitMessage, type ChangeType, type MirrorRepo } from './git.js';
-import { documentPaths, tempDir } from './layout.js';
+import { tempDir, type MirrorLayout } from './layout.js';
 import { serializeMeta, type DocumentMeta } from './metadata.js';
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -70,6 +70,11 @@ export class DocumentStore {
     readonly repo: MirrorRepo,
   ) {
     this.tempDir = tempDir(mirrorDir);
+  }
+
+  /** How the mirror names its files: the repository's layout. */
+  get layout(): MirrorLayout {
+    return this.repo.layout;
   }
 
   /** Run store work one piece at a time, in arrival order. */
@@ -207,7 +212,7 @@ export class DocumentStore {
    */
   private async writeFiles(version: VersionToRecord, contents: boolean): Promise<{ changes: FileChange[]; message: string }> {
     const { meta } = version;
-    const metaPath = documentPaths(meta.id).meta;
+    const metaPath = this.layout.documentPaths(meta.id).meta;
     const metaText = serializeMeta(meta);
     const changes: FileChange[] = [];
     try {

@@ -83,7 +83,7 @@ export async function runDiff(cli: Cli, output: Output, id: string, flags: DiffF
   let to: typeof from;
   try {
     let versions: Awaited<ReturnType<typeof history.documentVersions>>;
-    [meta, versions] = await Promise.all([history.findDocument(mirror.dir, id), history.documentVersions(mirror.repo, id)]);
+    [meta, versions] = await Promise.all([history.findDocument(mirror.repo, id), history.documentVersions(mirror.repo, id)]);
     const defaults = history.defaultDiffPair(versions);
     from = flags.from === undefined ? defaults.from : history.resolveRevision(versions, flags.from);
     to = flags.to === undefined ? defaults.to : history.resolveRevision(versions, flags.to);
@@ -110,7 +110,7 @@ export async function runDiff(cli: Cli, output: Output, id: string, flags: DiffF
   }
   if (format === 'patch') {
     const { formatPatch } = await import('../../diff/format-patch.js');
-    const path = `text/${id}.txt`;
+    const path = mirror.repo.layout.documentPaths(id).text;
     cli.io.stdout.write(formatPatch(result, { oldName: path, newName: path }));
     return differs;
   }

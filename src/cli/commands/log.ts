@@ -11,7 +11,7 @@ export function register(program: Command, cli: Cli): void {
       const output = cli.output(self);
       const history = await import('../../core/history.js');
       const mirror = await history.openHistory(cli.mirrorDir(self));
-      const [, versions] = await Promise.all([history.findDocument(mirror.dir, id), history.documentVersions(mirror.repo, id)]);
+      const [, versions] = await Promise.all([history.findDocument(mirror.repo, id), history.documentVersions(mirror.repo, id)]);
       const changes = await history.versionChanges(mirror.repo, versions);
       if (output.json) {
         output.printJson(

@@ -26,7 +26,7 @@ export function register(program: Command, cli: Cli): void {
       }
       const history = await import('../../core/history.js');
       const mirror = await history.openHistory(cli.mirrorDir(self));
-      const [, versions] = await Promise.all([history.findDocument(mirror.dir, id), history.documentVersions(mirror.repo, id)]);
+      const [, versions] = await Promise.all([history.findDocument(mirror.repo, id), history.documentVersions(mirror.repo, id)]);
       const version = history.resolveRevision(versions, flags.at ?? '@0');
       const rev = flags.at ?? '@0';
 

@@ -8,7 +8,7 @@
 // honoured up to a limit); redirects stay on the source's site unless it says otherwise; secret
 // headers go to the requested origin only.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dns';
 import { setMaxListeners } from 'node:events';
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
@@ -21,6 +21,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import { guardPausedParser } from './paused-parser-guard.js';
+import { uniqueTempSuffix } from '../util/temp-name.js';
 import { FetchError, StoreError, errorMessage, type FailureClass } from '../errors.js';
 import { describeAddress } from './address-policy.js';
 import { redirectRefusal } from './redirect-policy.js';
@@ -748,7 +749,7 @@ async function saveBody(
     throw tooBig(progress, options, `Content-Length is ${declared} bytes`);
   }
 
-  const filePath = path.resolve(options.tempDir, `fetch-${randomBytes(12).toString('hex')}.part`);
+  const filePath = path.resolve(options.tempDir, `fetch-${uniqueTempSuffix()}.part`);
   let fileHandle: FileHandle | undefined;
   const openFile = async (): Promise<FileHandle> => {
     try {

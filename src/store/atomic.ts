@@ -1,8 +1,8 @@
 // Atomic file writes: write a temporary file, then rename it over the target. A crash at any moment
 // leaves either the old file or the new one, never half of one (rename is atomic on one filesystem).
-import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { uniqueTempSuffix } from '../util/temp-name.js';
 
 /**
  * Write `data` to `path` atomically. `tempDir` must be on the same filesystem as `path`; by default
@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, tempDir?: string): Promise<void> {
   const dir = tempDir ?? dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${uniqueTempSuffix()}.tmp`);
   await mkdir(dirname(path), { recursive: true });
   if (tempDir !== undefined) await mkdir(tempDir, { recursive: true });
   try {

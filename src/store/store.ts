@@ -6,13 +6,14 @@
 // for that. Raw bytes the caller holds (and that are small) go to git from memory; larger files are
 // written into git's object store by `git hash-object` beside the stream, and the commit names the
 // blob. Without fast-import (signed commits) everything is serialized (one git index).
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StoreError } from '../errors.js';
 import { FastImportSession, type FileChange } from './fast-import.js';
 import { commitMessage, type ChangeType, type MirrorRepo } from './git.js';
 import { tempDir, type MirrorLayout } from './layout.js';
+import { uniqueTempSuffix } from '../util/temp-name.js';
 import { serializeMeta, type DocumentMeta } from './metadata.js';
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -267,7 +268,7 @@ export class DocumentStore {
    */
   private async writeAtomic(relativePath: string, data: string | Uint8Array): Promise<void> {
     const path = join(this.mirrorDir, relativePath);
-    const temp = join(this.tempDir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = join(this.tempDir, `.${basename(path)}.${uniqueTempSuffix()}.tmp`);
     try {
       await retryMissingDir(this.tempDir, () => writeFile(temp, data));
       await retryMissingDir(dirname(path), () => rename(temp, path));

@@ -590,7 +590,7 @@ async function extractFetched(
     // Bytes the store will not use (a large body, streamed to git from its file) go to the PDF worker
     // without a copy.
     const giveUpBytes = rawBytes === undefined;
-    return { extraction: await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, ...extractOptionsFor(doc.source), giveUpBytes }), rawBytes };
+    return { extraction: await context.extractor.extract({ bytes, contentType: fetched.contentType, url: fetched.finalUrl, ...extractOptionsFor(doc.source), giveUpBytes, sha256: fetched.sha256 }), rawBytes };
   } catch (error) {
     if (!(error instanceof DocumentError)) throw error;
     return { failure: error, rawBytes };

@@ -78,7 +78,7 @@ export function extractHtml(input: ExtractInput): Extraction {
     text,
     title: title === '' ? undefined : title,
     charset,
-    stableSha256: stableSha256(input.bytes, input.volatile),
+    stableSha256: stableSha256(input.bytes, input.volatile, input.sha256),
     extractor: EXTRACTOR_VERSIONS.html,
     mediaType: 'text/html',
   };

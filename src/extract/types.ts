@@ -28,6 +28,11 @@ export interface ExtractInput {
   ocr?: boolean | undefined;
   /** Content that changes on every fetch without being an edit (src/config/schema.ts `volatile`). */
   volatile?: VolatileOptions | undefined;
+  /**
+   * sha256 (hex) of `bytes`, when the caller has it (the fetcher hashes every body). HTML: a page
+   * with nothing volatile in its markup has this as its stable hash, not hashed a second time.
+   */
+  sha256?: string | undefined;
   /** HTML: larger bodies (bytes as fetched, after Content-Encoding) fail as bad content. Default 20 MiB. */
   maxHtmlBytes?: number | undefined;
   /** HTML: elements nested deeper than this fail as bad content. Default 2,000. */

@@ -257,14 +257,16 @@ const TEXT_SEGMENT = />([^<>]+)</g;
  * `tokens: false`), relative dates in the markup (unless `relativeDates: false`) and the text between
  * two tags that a `dropLines` pattern matches. Equal for two fetches of a page that differ only there;
  * undefined when every filter is off. A dropped line split by inline markup (`<b>Updated</b> 3 May`)
- * is only masked where a piece matches on its own.
+ * is only masked where a piece matches on its own. `bytesSha256`, the sha256 of `bytes` when the
+ * caller has it, is the answer when nothing was masked (most pages): the same bytes, not hashed again.
  */
-export function stableSha256(bytes: Uint8Array, options?: VolatileOptions): string | undefined {
+export function stableSha256(bytes: Uint8Array, options?: VolatileOptions, bytesSha256?: string): string | undefined {
   const patterns = compileDropLines(options?.dropLines ?? []);
   const tokens = options?.tokens !== false;
   const relativeDates = options?.relativeDates !== false;
   if (!tokens && !relativeDates && patterns.length === 0) return undefined;
-  let markup = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const original = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  let markup = original;
   if (tokens) markup = maskVolatileMarkup(markup);
   if (relativeDates) markup = maskRelativeDates(markup);
   if (patterns.length > 0) {
@@ -273,5 +275,7 @@ export function stableSha256(bytes: Uint8Array, options?: VolatileOptions): stri
       return line !== '' && patterns.some((regex) => regex.test(line)) ? '><' : segment;
     });
   }
+  // latin1 maps bytes to characters one to one: an unchanged string is the same bytes.
+  if (bytesSha256 !== undefined && markup === original) return bytesSha256;
   return createHash('sha256').update(Buffer.from(markup, 'latin1')).digest('hex');
 }

@@ -26,20 +26,23 @@
 // (400), --keep (keep the mirrors), --concurrency C (8), --timeout-min M (10, per step; the scale steps
 // get ten times as long), --jobs J (pipeline conversions at once; default the number of cores),
 // --no-references, --no-install (never apt-get), --no-profile, --no-validators-split, --no-big-pdf (a
-// corpus without the 80 MiB PDF: the same bytes as the first version of the benchmark made).
+// corpus without the 80 MiB PDF: the same bytes as the first version of the benchmark made),
+// --no-settle (start at once even within 6 minutes of the last run's cleanup: see settle.ts).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { startCorpusServer, validatedIn, type CorpusServer, type ServerStats, type ValidatorMode } from './corpus-server.js';
-import { ensureCorpus, type Corpus, type CorpusDocument } from './corpus.js';
+import { benchDir, ensureCorpus, type Corpus, type CorpusDocument } from './corpus.js';
 import { commitCount, cpuSeconds, describeRun, diskUsageKiB, git, GNU_TIME, headCommit, objectCounts, runTimed, versionCommits, waitForBackgroundGc, type RssMethod, type RunResult } from './measure.js';
 import { summariseProfileDir, type ProfileSummary } from './profile.js';
 import { ensureTools, runPipeline, runUrlwatch, setupUrlwatch, type ToolStatus } from './references.js';
+import { readLastCleanup, recordCleanup, SETTLE_WINDOW_MS, settleWaitMs } from './settle.js';
 import { evaluateTarget, formatLimit, formatTargetValue, statusWord, TARGETS, type TargetResult } from './targets.js';
 
 // This file compiles to dist/bench/sync-bench.js: the repository root is two levels up.
@@ -61,6 +64,8 @@ interface Options {
   scaleDistinctPdfs: number;
   references: boolean;
   install: boolean;
+  /** Wait until 6 minutes have passed since the last run deleted its mirrors (settle.ts). */
+  settle: boolean;
   profile: boolean;
   validatorsSplit: boolean;
   bigPdf: boolean;
@@ -69,7 +74,7 @@ interface Options {
 
 const USAGE =
   'usage: node dist/bench/sync-bench.js [--docs N] [--seed S] [--scale] [--scale-docs N] [--scale-distinct-pdfs D] [--keep]\n' +
-  '         [--concurrency C] [--timeout-min M] [--jobs J] [--no-references] [--no-install] [--no-profile] [--no-validators-split] [--no-big-pdf]';
+  '         [--concurrency C] [--timeout-min M] [--jobs J] [--no-references] [--no-install] [--no-profile] [--no-validators-split] [--no-big-pdf] [--no-settle]';
 
 function parseOptions(args: readonly string[]): Options {
   const options: Options = {
@@ -83,6 +88,7 @@ function parseOptions(args: readonly string[]): Options {
     scaleDistinctPdfs: 400,
     references: true,
     install: true,
+    settle: true,
     profile: true,
     validatorsSplit: true,
     bigPdf: true,
@@ -106,6 +112,7 @@ function parseOptions(args: readonly string[]): Options {
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--no-references') options.references = false;
     else if (arg === '--no-install') options.install = false;
+    else if (arg === '--no-settle') options.settle = false;
     else if (arg === '--no-profile') options.profile = false;
     else if (arg === '--no-validators-split') options.validatorsSplit = false;
     else if (arg === '--no-big-pdf') options.bigPdf = false;
@@ -539,6 +546,14 @@ async function main(): Promise<number> {
   const count304 = (docs: readonly CorpusDocument[], stored: ValidatorMode, now: ValidatorMode, changed: ReadonlySet<string>): number =>
     docs.filter((d) => validatedIn(stored, d) && validatedIn(now, d) && !changed.has(d.path)).length;
 
+  const cleanupMarker = join(benchDir(), 'work', 'last-cleanup.json');
+  const lastCleanup = await readLastCleanup(cleanupMarker);
+  const settleMs = settleWaitMs(lastCleanup, Date.now());
+  if (settleMs > 0 && options.settle) {
+    log(`waiting ${Math.ceil(settleMs / 1000)} s: the last run deleted its mirrors at ${lastCleanup}, and file creation on this disk stays slower for up to 6 minutes after (settle.ts; --no-settle to skip)`);
+    await delay(settleMs);
+  } else if (settleMs > 0) log(`note: started ${Math.round((SETTLE_WINDOW_MS - settleMs) / 1000)} s after the last run deleted its mirrors (--no-settle): file creation may be slower`);
+
   const server = await startCorpusServer({ dir: corpus.dir, manifest: corpus.manifest, revision: 'rev1', validators: 'half' });
   // Outside the repository: a directory inside another git work tree is not what is measured.
   const parent = await mkdtemp(join(tmpdir(), 'leakmirror-bench-'));
@@ -675,7 +690,10 @@ async function main(): Promise<number> {
   const fullMirrorKiB = diskUsageKiB(mirrors.full);
   const fullMirrorCommits = commitCount(mirrors.full);
   if (options.keep) log(`mirrors kept under ${parent}`);
-  else await rm(parent, { recursive: true, force: true });
+  else {
+    await rm(parent, { recursive: true, force: true });
+    await recordCleanup(cleanupMarker, new Date(), parent);
+  }
   const loadAtEnd = loadavg().map((l) => Math.round(l * 100) / 100);
 
   // -------------------------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ describe('DocumentStore.end()', () => {
     await store.record(version('test/one', 'one\n'));
     await store.end();
     assert.equal(repo.graphFinished, false, 'end() waited for the commit-graph write');
-    // What sync does next: a commit of its own state, with git, while the graph is written.
+    // A commit with git (a caller's own file) while the graph is written.
     await writeFile(join(dir, 'notes.txt'), 'run state\n');
     await repo.commitPaths(['notes.txt'], 'Record the run\n');
     await store.settled();
@@ -115,5 +115,28 @@ describe('DocumentStore.end()', () => {
     assert.equal(repo.graphFinished, true, 'settled() returned before the commit-graph write ended');
     // The commit itself is there: only the index lags, which the next run's refresh mends.
     assert.match(execFileSync('git', ['-C', dir, 'log', '-1', '--format=%s'], { encoding: 'utf8' }), /^Add test\/one$/m);
+  });
+  it('recordFiles: the run\'s own files as its last commits through fast-import; none without a session', async () => {
+    const dir = await tempDir();
+    await initMirror({ dir, name: 'store-files' });
+    const store = new DocumentStore(dir, new MirrorRepo(dir));
+    await store.begin();
+    assert.equal(await store.recordFiles([{ path: 'state/x.json', data: '{}\n' }], 'Nothing yet\n'), undefined, 'no session before the first version');
+    const first = await store.record(version('test/one', 'one\n'));
+    const state = await store.recordFiles([{ path: 'state/sources.json', data: '{"version":1}\n' }], 'Update source state\n');
+    const log = await store.recordFiles([{ path: 'runs.jsonl', data: '{"run":1}\n' }, { path: '.gitattributes', data: '/runs.jsonl merge=union\n' }], 'Record sync run\n');
+    await store.end();
+    await store.settled();
+    const git = (...args: string[]): string => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+    assert.equal(git('rev-parse', 'HEAD').trim(), log);
+    assert.equal(git('rev-parse', 'HEAD~1').trim(), state);
+    assert.equal(git('rev-parse', 'HEAD~2').trim(), first);
+    assert.deepEqual(git('log', '-3', '--format=%s').trim().split('\n'), ['Record sync run', 'Update source state', 'Add test/one']);
+    assert.equal(git('show', 'HEAD:runs.jsonl'), '{"run":1}\n');
+    assert.equal(git('show', 'HEAD:.gitattributes'), '/runs.jsonl merge=union\n');
+    assert.equal(git('show', 'HEAD~1:state/sources.json'), '{"version":1}\n');
+    assert.equal(await readFile(join(dir, 'runs.jsonl'), 'utf8'), '{"run":1}\n', 'written into the work tree too');
+    assert.equal(git('status', '--porcelain'), '', 'and the index refreshed for them');
+    git('fsck', '--strict', '--no-progress');
   });
 });

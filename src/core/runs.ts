@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { FailureClass } from '../errors.js';
 import { STATE_DIR } from '../store/layout.js';
 import type { MirrorRepo } from '../store/git.js';
+import type { DocumentStore } from '../store/store.js';
 
 export const RUNS_FILE = 'runs.jsonl';
 export const PENDING_RUNS_FILE = `${STATE_DIR}/runs.jsonl`;
@@ -78,7 +79,7 @@ export function runRecord(input: RunInput): RunRecord {
 }
 
 /** Record a run (see the top of this file). Returns where it went. */
-export async function appendRun(mirrorDir: string, repo: MirrorRepo, record: RunRecord): Promise<'committed' | 'local'> {
+export async function appendRun(mirrorDir: string, repo: MirrorRepo, record: RunRecord, store?: Pick<DocumentStore, 'recordFiles'>): Promise<'committed' | 'local'> {
   const line = `${JSON.stringify(record)}\n`;
   const pendingPath = join(mirrorDir, PENDING_RUNS_FILE);
   if (record.commits === 0) {
@@ -86,15 +87,20 @@ export async function appendRun(mirrorDir: string, repo: MirrorRepo, record: Run
     return 'local';
   }
   const pending = await readFile(pendingPath, 'utf8').catch(() => '');
-  await appendFile(join(mirrorDir, RUNS_FILE), pending + line);
   const attributesPath = join(mirrorDir, '.gitattributes');
   const attributes = await readFile(attributesPath, 'utf8').catch(() => '');
-  const paths = [RUNS_FILE];
-  if (!attributes.split('\n').includes(ATTRIBUTES_LINE)) {
-    await writeFile(attributesPath, `${attributes}${attributes === '' || attributes.endsWith('\n') ? '' : '\n'}${ATTRIBUTES_LINE}\n`);
-    paths.push('.gitattributes');
+  const newAttributes = attributes.split('\n').includes(ATTRIBUTES_LINE)
+    ? undefined
+    : `${attributes}${attributes === '' || attributes.endsWith('\n') ? '' : '\n'}${ATTRIBUTES_LINE}\n`;
+  const message = `Record sync run of ${record.time}\n\n${record.commits} version(s) recorded; ${record.summary.failed} failed.\n`;
+  // Through the run's fast-import when one is open: the whole file, as it is about to be.
+  const runs = store === undefined ? undefined : await readFile(join(mirrorDir, RUNS_FILE), 'utf8').catch(() => '');
+  const files = [{ path: RUNS_FILE, data: `${runs ?? ''}${pending}${line}` }, ...(newAttributes === undefined ? [] : [{ path: '.gitattributes', data: newAttributes }])];
+  if (store === undefined || (await store.recordFiles(files, message)) === undefined) {
+    await appendFile(join(mirrorDir, RUNS_FILE), pending + line);
+    if (newAttributes !== undefined) await writeFile(attributesPath, newAttributes);
+    await repo.commitPaths(files.map((file) => file.path), message);
   }
-  await repo.commitPaths(paths, `Record sync run of ${record.time}\n\n${record.commits} version(s) recorded; ${record.summary.failed} failed.\n`);
   await rm(pendingPath, { force: true });
   return 'committed';
 }

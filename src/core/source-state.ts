@@ -21,6 +21,7 @@ import { StoreError, type FailureClass } from '../errors.js';
 import type { SourceKind } from '../sources/kinds.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import type { MirrorRepo } from '../store/git.js';
+import type { DocumentStore } from '../store/store.js';
 import { STATE_DIR, tempDir } from '../store/layout.js';
 import type { DocumentMeta } from '../store/metadata.js';
 
@@ -112,12 +113,26 @@ export function serializeSourceState(state: SourceStateFile): string {
   return `${JSON.stringify({ version: 1, sources }, null, 2)}\n`;
 }
 
+const SOURCE_STATE_MESSAGE =
+  'Update source state\n\nWhat leakmirror remembers between runs: how many runs in a row each document has been\nmissing from its source\'s listing, and each source\'s last status.\n';
+
 /**
- * Write the state when it changed and commit it alone. Also commits a state file a killed run wrote
- * but did not commit (its content is what that run learned). Returns the commit, if one was made.
+ * Write the state when it changed and commit it alone: through the run's fast-import (`store`) when
+ * one is open, else with git. Also commits a state file a killed run wrote but did not commit (its
+ * content is what that run learned). Returns the commit, if one was made.
  */
-export async function saveSourceState(mirrorDir: string, repo: MirrorRepo, state: SourceStateFile, previousText: string | undefined): Promise<string | undefined> {
+export async function saveSourceState(
+  mirrorDir: string,
+  repo: MirrorRepo,
+  state: SourceStateFile,
+  previousText: string | undefined,
+  store?: Pick<DocumentStore, 'recordFiles'>,
+): Promise<string | undefined> {
   const text = serializeSourceState(state);
+  if (text !== previousText && store !== undefined) {
+    const commit = await store.recordFiles([{ path: SOURCE_STATE_FILE, data: text }], SOURCE_STATE_MESSAGE);
+    if (commit !== undefined) return commit;
+  }
   if (text !== previousText) {
     try {
       await writeFileAtomic(join(mirrorDir, SOURCE_STATE_FILE), text, tempDir(mirrorDir));
@@ -126,10 +141,7 @@ export async function saveSourceState(mirrorDir: string, repo: MirrorRepo, state
     }
   }
   if ((await repo.dirtyPaths([SOURCE_STATE_FILE])).length === 0) return undefined;
-  return repo.commitPaths(
-    [SOURCE_STATE_FILE],
-    'Update source state\n\nWhat leakmirror remembers between runs: how many runs in a row each document has been\nmissing from its source\'s listing, and each source\'s last status.\n',
-  );
+  return repo.commitPaths([SOURCE_STATE_FILE], SOURCE_STATE_MESSAGE);
 }
 
 export async function readLastRuns(mirrorDir: string): Promise<Record<string, LastRun>> {

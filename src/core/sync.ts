@@ -341,32 +341,41 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         await store.abort();
         throw error;
       }
-      if (!dryRun) await store.end();
-      if (mirror.repo.signingFailure !== undefined) {
-        emit({ type: 'warning', message: `git is configured to sign commits (commit.gpgsign) but could not, so this run's commits are unsigned: ${mirror.repo.signingFailure}` });
-      }
 
       const interrupted = options.signal?.aborted === true;
       const finishedAt = new Date().toISOString();
       const sourceSummaries = summarizeSources(sources, reports, listings);
-      // An interrupted run did not look at every document: it leaves the counters as they were.
-      if (!dryRun && !interrupted) {
-        await saveSourceState(mirror.dir, mirror.repo, nextSourceState(stateFile.state, mirror.config.sources, listings, reports), stateFile.text);
-        await saveLastRuns(mirror.dir, sourceSummaries, finishedAt, mirror.config.sources.map((source) => source.name));
+      // The source state and the run log are the run's last commits, made through its fast-import
+      // before it ends when one is open (else with git). A failure here still ends the store, so the
+      // versions already queued are kept.
+      let closingError: unknown;
+      try {
+        // An interrupted run did not look at every document: it leaves the counters as they were.
+        if (!dryRun && !interrupted) {
+          await saveSourceState(mirror.dir, mirror.repo, nextSourceState(stateFile.state, mirror.config.sources, listings, reports), stateFile.text, store);
+          await saveLastRuns(mirror.dir, sourceSummaries, finishedAt, mirror.config.sources.map((source) => source.name));
+        }
+        if (!dryRun) {
+          // The run log (core/runs.ts). Failing to write it does not undo the versions recorded.
+          const record = runRecord({
+            startedAt,
+            finishedAt: new Date().toISOString(),
+            sources: sources.map((source) => source.name),
+            shard: options.shard === undefined ? undefined : formatShard(options.shard),
+            interrupted: options.signal?.aborted === true,
+            documents: reports,
+          });
+          await appendRun(mirror.dir, mirror.repo, record, store).catch((error: unknown) =>
+            emit({ type: 'warning', message: `could not record the run in runs.jsonl: ${error instanceof Error ? error.message : String(error)}` }),
+          );
+        }
+      } catch (error) {
+        closingError = error;
       }
-      if (!dryRun) {
-        // The run log (core/runs.ts). Failing to write it does not undo the versions recorded.
-        const record = runRecord({
-          startedAt,
-          finishedAt: new Date().toISOString(),
-          sources: sources.map((source) => source.name),
-          shard: options.shard === undefined ? undefined : formatShard(options.shard),
-          interrupted: options.signal?.aborted === true,
-          documents: reports,
-        });
-        await appendRun(mirror.dir, mirror.repo, record).catch((error: unknown) =>
-          emit({ type: 'warning', message: `could not record the run in runs.jsonl: ${error instanceof Error ? error.message : String(error)}` }),
-        );
+      if (!dryRun) await store.end();
+      if (closingError !== undefined) throw closingError;
+      if (mirror.repo.signingFailure !== undefined) {
+        emit({ type: 'warning', message: `git is configured to sign commits (commit.gpgsign) but could not, so this run's commits are unsigned: ${mirror.repo.signingFailure}` });
       }
       reports.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return {

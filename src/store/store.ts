@@ -195,6 +195,27 @@ export class DocumentStore {
     return { id };
   }
 
+  /**
+   * Commit these files (whole contents, paths relative to the mirror) through the run's git
+   * fast-import, after every version queued so far: the run's own closing commits (source state, run
+   * log). Written into the work tree first, each atomically. Undefined when no fast-import session is
+   * open (nothing was recorded in this run, commits are signed, or the run was stopped): the caller
+   * then commits with git. Through fast-import they cost next to nothing; `git commit` of one file
+   * rebuilt the trees of every directory, 70-80 ms each after a first sync of 1,600 pages.
+   */
+  async recordFiles(files: ReadonlyArray<{ path: string; data: string }>, message: string): Promise<string | undefined> {
+    const session = this.session;
+    if (this.aborted || session === undefined) return undefined;
+    try {
+      for (const file of files) await this.writeAtomic(file.path, file.data);
+    } catch (error) {
+      throw new StoreError(`cannot write ${files.map((file) => file.path).join(', ')}: ${(error as Error).message}`, { cause: error });
+    }
+    if (this.aborted || this.session !== session) throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
+    for (const file of files) this.touched.add(file.path);
+    return session.commit({ message, authorDate: new Date().toISOString(), changes: files.map((file) => ({ path: file.path, data: file.data })) });
+  }
+
   /** The serialized path: `git add` and `git commit` of exactly these files. */
   private async recordWithGit(version: VersionToRecord): Promise<string> {
     if (this.aborted) throw new StoreError('the run was stopped after a storage error; nothing more is recorded');

@@ -167,6 +167,22 @@ describe('a fast-import session', () => {
     git(dir, 'fsck', '--strict', '--no-progress', '--no-dangling');
   });
 
+  it('onDurable: called once git has carried out a checkpoint after the commit, never before', async () => {
+    const dir = await repo();
+    const session = await FastImportSession.start(dir, { author: who, committer: who });
+    const durable: number[] = [];
+    const first = await Promise.all([0, 1, 2].map((index) => session.commit(change(index), () => durable.push(index))));
+    assert.equal(durable.length, 0, 'no checkpoint yet');
+    await session.checkpoint();
+    await session.commit(change(3), () => durable.push(3));
+    // The answer for commit 3 came after git wrote the checkpoint: 0-2 are in a pack the branch names.
+    assert.deepEqual(durable, [0, 1, 2]);
+    assert.equal(git(dir, 'rev-parse', 'refs/heads/main').trim(), first[2]);
+    assert.match(git(dir, 'cat-file', '-t', `${first[2]}:text/d1.txt`), /^blob$/m);
+    await session.finish();
+    assert.deepEqual(durable, [0, 1, 2], 'the last commit is made durable by finish(), which callers wait for');
+  });
+
   it('abort() drops the commits since the last checkpoint', async () => {
     const dir = await repo();
     const before = git(dir, 'rev-parse', 'HEAD').trim();

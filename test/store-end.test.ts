@@ -139,4 +139,39 @@ describe('DocumentStore.end()', () => {
     assert.equal(git('status', '--porcelain'), '', 'and the index refreshed for them');
     git('fsck', '--strict', '--no-progress');
   });
+  it('refreshes the index of checkpointed commits during the run; a failed refresh is done again at the end', async () => {
+    class CountingRepo extends MirrorRepo {
+      batches: number[] = [];
+      failFirst = false;
+      override async refreshIndex(paths: string[]): Promise<void> {
+        this.batches.push(paths.length);
+        if (this.failFirst && this.batches.length === 1) throw new StoreError('index busy (test)');
+        await super.refreshIndex(paths);
+      }
+    }
+    for (const failFirst of [false, true]) {
+      const dir = await tempDir();
+      await initMirror({ dir, name: 'store-refresh' });
+      const loose = (): string => execFileSync('git', ['-C', dir, 'count-objects'], { encoding: 'utf8' }).split(' ')[0] ?? '';
+      const looseAtStart = loose(); // init's commit
+      const repo = new CountingRepo(dir);
+      repo.failFirst = failFirst;
+      const store = new DocumentStore(dir, repo);
+      await store.begin();
+      // fast-import checkpoints after 1,000 commits: their 3,000 paths are refreshed once git answers
+      // for the commit after it; the last 50 documents' at the end.
+      const documents = 1050;
+      for (let start = 0; start < documents; start += 50) {
+        await Promise.all(Array.from({ length: 50 }, (_, k) => store.record(version(`test/d${start + k}`, `document ${start + k}\n`))));
+      }
+      await store.end();
+      await store.settled();
+      assert.equal(repo.batches[0], 3000, `one refresh for the checkpointed commits: ${repo.batches.join(', ')}`);
+      assert.equal(repo.batches.at(-1), failFirst ? 3 * documents : 3 * (documents - 1000), 'the end refreshes the rest (all, when the first failed)');
+      assert.equal(repo.batches.length, 2);
+      assert.equal(execFileSync('git', ['-C', dir, 'status', '--porcelain'], { encoding: 'utf8' }), '', `clean (${failFirst ? 'first refresh failed' : 'both refreshed'})`);
+      assert.equal(loose(), looseAtStart, 'no new loose object: the refresh found every blob in a pack');
+      execFileSync('git', ['-C', dir, 'fsck', '--strict', '--no-progress']);
+    }
+  });
 });

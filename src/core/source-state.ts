@@ -129,11 +129,9 @@ export async function saveSourceState(
   store?: Pick<DocumentStore, 'recordFiles'>,
 ): Promise<string | undefined> {
   const text = serializeSourceState(state);
-  if (text !== previousText && store !== undefined) {
-    const commit = await store.recordFiles([{ path: SOURCE_STATE_FILE, data: text }], SOURCE_STATE_MESSAGE);
-    if (commit !== undefined) return commit;
-  }
   if (text !== previousText) {
+    const commit = await store?.recordFiles([{ path: SOURCE_STATE_FILE, data: text }], SOURCE_STATE_MESSAGE);
+    if (commit !== undefined) return commit;
     try {
       await writeFileAtomic(join(mirrorDir, SOURCE_STATE_FILE), text, tempDir(mirrorDir));
     } catch (error) {
@@ -141,7 +139,9 @@ export async function saveSourceState(
     }
   }
   if ((await repo.dirtyPaths([SOURCE_STATE_FILE])).length === 0) return undefined;
-  return repo.commitPaths([SOURCE_STATE_FILE], SOURCE_STATE_MESSAGE);
+  // The file as it is (a killed run's, when unchanged since): through fast-import too when it is open,
+  // never `git add` beside the index refresh it may be running.
+  return (await store?.recordFiles([{ path: SOURCE_STATE_FILE, data: text }], SOURCE_STATE_MESSAGE)) ?? repo.commitPaths([SOURCE_STATE_FILE], SOURCE_STATE_MESSAGE);
 }
 
 export async function readLastRuns(mirrorDir: string): Promise<Record<string, LastRun>> {

@@ -120,7 +120,11 @@ export function commitCommands(branch: string, mark: number, commit: FastCommit,
 
 export class FastImportSession {
   private readonly child: ChildProcessWithoutNullStreams;
-  private readonly pending: Array<{ resolve: (id: string) => void; reject: (error: Error) => void }> = [];
+  private readonly pending: Array<{ mark: number; resolve: (id: string) => void; reject: (error: Error) => void }> = [];
+  /** Marks of the last commit before each checkpoint git may not have written yet, oldest first. */
+  private readonly checkpointMarks: number[] = [];
+  /** Commits whose caller wants to know when a checkpoint has made them durable, oldest first. */
+  private readonly awaitingCheckpoint: Array<{ mark: number; onDurable: () => void }> = [];
   private buffered = '';
   private stderr = '';
   private failure: StoreError | undefined;
@@ -181,8 +185,20 @@ export class FastImportSession {
     while (newline >= 0) {
       const line = this.buffered.slice(0, newline).trim();
       this.buffered = this.buffered.slice(newline + 1);
-      this.pending.shift()?.resolve(line);
+      const waiter = this.pending.shift();
+      waiter?.resolve(line);
+      if (waiter !== undefined) this.passed(waiter.mark);
       newline = this.buffered.indexOf('\n');
+    }
+  }
+
+  /** git answers in command order: the answer for a commit after a checkpoint says git has written it. */
+  private passed(answered: number): void {
+    while (this.checkpointMarks.length > 0 && (this.checkpointMarks[0] as number) < answered) {
+      const written = this.checkpointMarks.shift() as number;
+      while (this.awaitingCheckpoint.length > 0 && (this.awaitingCheckpoint[0] as { mark: number }).mark <= written) {
+        (this.awaitingCheckpoint.shift() as { onDurable: () => void }).onDurable();
+      }
     }
   }
 
@@ -238,7 +254,7 @@ export class FastImportSession {
    * Commit these changes on top of the branch. Returns at once: the commit's commands are written
    * after those of earlier calls, and the promise resolves with its id once git has made it.
    */
-  commit(commit: FastCommit): Promise<string> {
+  commit(commit: FastCommit, onDurable?: () => void): Promise<string> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     let parts: Buffer[];
     try {
@@ -250,11 +266,14 @@ export class FastImportSession {
     }
     this.mark += 1;
     this.first = false;
-    const answer = new Promise<string>((resolve, reject) => this.pending.push({ resolve, reject }));
+    const mark = this.mark;
+    const answer = new Promise<string>((resolve, reject) => this.pending.push({ mark, resolve, reject }));
+    if (onDurable !== undefined) this.awaitingCheckpoint.push({ mark, onDurable });
     this.sinceCheckpoint += 1;
     if (this.sinceCheckpoint >= CHECKPOINT_EVERY || Date.now() - this.lastCheckpoint >= CHECKPOINT_AFTER_MS) {
       // Moves the branch to this commit once git has it (no answer to wait for).
       parts.push(Buffer.from('checkpoint\n'));
+      this.checkpointMarks.push(mark);
       this.sinceCheckpoint = 0;
       this.lastCheckpoint = Date.now();
     }
@@ -267,6 +286,7 @@ export class FastImportSession {
 
   /** Queue a checkpoint: the branch moves to the last commit queued once git has written it. */
   checkpoint(): Promise<void> {
+    this.checkpointMarks.push(this.mark);
     this.sinceCheckpoint = 0;
     this.lastCheckpoint = Date.now();
     return this.enqueue([Buffer.from('checkpoint\n')]);

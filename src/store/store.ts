@@ -51,6 +51,9 @@ class SignedCommits extends Error {}
 /** Raw bytes up to this size are committed from the caller's buffer; larger ones are streamed from the file. */
 export const IN_MEMORY_RAW_MAX = 4 * 1024 * 1024;
 
+/** Durable paths (three a document) that start an index refresh during a run: few git processes, each of which reads and writes the whole index. */
+const REFRESH_BATCH = 600;
+
 export class DocumentStore {
   private queue: Promise<unknown> = Promise.resolve();
   /** begin() was called: commits go through fast-import, started with the first of them. */
@@ -61,6 +64,13 @@ export class DocumentStore {
   private readonly perDocument = new Map<string, Promise<unknown>>();
   /** Paths committed through fast-import, whose index entries must be refreshed at the end. */
   private readonly touched = new Set<string>();
+  /** Of those, the ones written since their last index refresh. */
+  private readonly unrefreshed = new Set<string>();
+  /** Of those, the ones in a commit a checkpoint has made durable (noteDurable). */
+  private readonly durable = new Set<string>();
+  private refreshQueued = false;
+  /** The index refresh under way during the run, if any; never rejects (a failure puts its paths back). */
+  private refreshing: Promise<void> | undefined;
   private aborted = false;
   /** The commit-graph write end() started, if any (it never rejects). */
   private graphWrite: Promise<unknown> | undefined;
@@ -132,15 +142,16 @@ export class DocumentStore {
       this.session = undefined;
       if (session !== undefined) {
         await session.finish();
-        // The commit-graph is written beside the rest of the run's end: the index now, then the
-        // source-state and run-log commits (git commits alongside a commit-graph write as it does
-        // alongside its own background maintenance). Each is a few tenths of a second of one core
-        // after a run that commits thousands of documents; the 1,600-page cold sync ended 0.1-0.3 s
-        // sooner. writeCommitGraph never fails (an optimisation); settled() waits for it.
+        // The commit-graph is written beside the index refresh of the paths the refreshes during the
+        // run have not covered; settled() waits for it (the next git commands may run beside it, as
+        // beside git's own background maintenance). writeCommitGraph never fails (an optimisation).
         if (this.touched.size > 0) this.graphWrite = this.repo.writeCommitGraph();
-        await this.repo.refreshIndex([...this.touched]);
+        await this.refreshing;
+        await this.repo.refreshIndex([...this.unrefreshed]);
       }
       this.touched.clear();
+      this.unrefreshed.clear();
+      this.durable.clear();
     });
   }
 
@@ -157,6 +168,51 @@ export class DocumentStore {
     const session = this.session;
     this.session = undefined;
     await session?.abort();
+    // No git process of this run left holding the index lock.
+    await this.refreshing;
+  }
+
+  /** These paths were written: the end refreshes their index entries, unless a refresh during the run does. */
+  private noteWritten(paths: Iterable<string>): void {
+    for (const path of paths) {
+      this.touched.add(path);
+      this.unrefreshed.add(path);
+    }
+  }
+
+  /**
+   * A checkpoint has put the commit that wrote these paths in a pack git reads: their index entries
+   * can be refreshed now, during the run, rather than all after its last commit. fast-import does not
+   * touch git's index, and refreshing thousands of files at the end (each read and hashed) was
+   * 0.55-0.65 s of one core after the last commit of a 1,600-page first sync, the longest step of the
+   * run's end. Not before the checkpoint: `update-index` would write every blob again, as a loose
+   * object, and a run killed then would leave an index naming objects no pack has.
+   */
+  private noteDurable(paths: readonly string[]): void {
+    for (const path of paths) if (this.unrefreshed.has(path)) this.durable.add(path);
+    // A checkpoint makes a thousand commits durable in one go: one refresh for all of them.
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    queueMicrotask(() => {
+      this.refreshQueued = false;
+      this.refreshDurable();
+    });
+  }
+
+  private refreshDurable(): void {
+    if (this.refreshing !== undefined || this.aborted || this.durable.size < REFRESH_BATCH) return;
+    const batch = [...this.durable];
+    this.durable.clear();
+    for (const path of batch) this.unrefreshed.delete(path);
+    this.refreshing = this.repo
+      .refreshIndex(batch)
+      .catch(() => {
+        // end() refreshes them again; a failure there is the run's.
+        for (const path of batch) this.unrefreshed.add(path);
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
   }
 
   /** Write the version's files and commit them; returns the commit id. */
@@ -188,8 +244,9 @@ export class DocumentStore {
     const { changes, message } = await this.writeFiles(version, true);
     const session = this.session;
     if (this.aborted || session === undefined) throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
-    for (const change of changes) this.touched.add(change.path);
-    const id = session.commit({ message, authorDate: version.authorDate, changes });
+    const paths = changes.map((change) => change.path);
+    this.noteWritten(paths);
+    const id = session.commit({ message, authorDate: version.authorDate, changes }, () => this.noteDurable(paths));
     // Rejections are handled by record()'s caller; this keeps the wrapper from counting as unhandled.
     id.catch(() => undefined);
     return { id };
@@ -212,7 +269,7 @@ export class DocumentStore {
       throw new StoreError(`cannot write ${files.map((file) => file.path).join(', ')}: ${(error as Error).message}`, { cause: error });
     }
     if (this.aborted || this.session !== session) throw new StoreError('the run was stopped after a storage error; nothing more is recorded');
-    for (const file of files) this.touched.add(file.path);
+    this.noteWritten(files.map((file) => file.path));
     return session.commit({ message, authorDate: new Date().toISOString(), changes: files.map((file) => ({ path: file.path, data: file.data })) });
   }
 

@@ -81,7 +81,6 @@ describe('a mirror and its layout', () => {
     assert.equal(result.created, true);
     assert.equal(await readFile(join(dir, LAYOUT_FILE), 'utf8'), layoutFileText(2));
     const mirror = await openMirror(dir);
-    assert.equal(mirror.layout.version, 2);
     assert.equal(mirror.repo.layout.version, 2);
     assert.deepEqual(await mirror.repo.dirtyPaths(['state']), []);
     assert.equal((await openHistory(dir)).repo.layout.version, 2);
@@ -93,7 +92,7 @@ describe('a mirror and its layout', () => {
     await writeFile(join(dir, 'meta', 'old', 'doc.json'), '{}');
     await initMirror({ dir });
     assert.equal((await readLayout(dir)).version, 1);
-    assert.equal((await openMirror(dir)).layout.version, 1);
+    assert.equal((await openMirror(dir)).repo.layout.version, 1);
   });
 
   it('a mirror whose layout file names an unknown layout is refused, not misread', async () => {
@@ -143,7 +142,7 @@ describe('sync and history in either layout', () => {
       const dir = join(await tempDir(), 'mirror');
       await make(dir);
       await addSource({ mirrorDir: dir, url: `${server.url}/`, name: 'leaks', links: 'a' });
-      const layout = (await openMirror(dir)).layout;
+      const layout = (await openMirror(dir)).repo.layout;
       assert.equal(layout.version, version);
       const first = await sync({ mirrorDir: dir, allowPrivateNetwork: true, delayMs: 0, retries: 0 });
       assert.deepEqual(first.documents.map((doc) => [doc.id, doc.status]).sort(), [['leaks/draft', 'new'], ['leaks/letter', 'new']]);

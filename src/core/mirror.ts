@@ -5,7 +5,7 @@ import { loadConfig } from '../config/file.js';
 import type { MirrorConfig, SourceConfig } from '../config/schema.js';
 import { NotAMirrorError, UnknownSourceError } from '../errors.js';
 import { MirrorRepo } from '../store/git.js';
-import { readLayout, type MirrorLayout } from '../store/layout.js';
+import { readLayout } from '../store/layout.js';
 
 export interface Mirror {
   /** Absolute path of the mirror's root. */
@@ -13,9 +13,8 @@ export interface Mirror {
   config: MirrorConfig;
   /** The configuration file's text, for edits that keep comments. */
   configText: string;
+  /** Its git repository; `repo.layout` says how its files are named (state/layout.json). */
   repo: MirrorRepo;
-  /** How its files are named (state/layout.json). */
-  layout: MirrorLayout;
 }
 
 export async function openMirror(dirInput: string): Promise<Mirror> {
@@ -25,7 +24,7 @@ export async function openMirror(dirInput: string): Promise<Mirror> {
   const [{ config, text }, layout] = await Promise.all([loadConfig(dir), readLayout(dir)]);
   const repo = new MirrorRepo(dir, { layout });
   if (!(await repo.isRepo())) throw new NotAMirrorError(dirInput);
-  return { dir, config, configText: text, repo, layout };
+  return { dir, config, configText: text, repo };
 }
 
 /** The named sources (all when none are named); unknown names are a usage error. */

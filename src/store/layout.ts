@@ -60,7 +60,10 @@ function shardedStem(id: string): string {
 function layoutOf(version: LayoutVersion, stem: (id: string) => string, idOf: (name: string) => string | undefined): MirrorLayout {
   return Object.freeze({
     version,
-    documentPaths: (id: string): DocumentPaths => ({ text: `${TEXT_DIR}/${stem(id)}.txt`, meta: `${META_DIR}/${stem(id)}.json` }),
+    documentPaths: (id: string): DocumentPaths => {
+      const name = stem(id); // once: layout 2's is a sha256 of the id
+      return { text: `${TEXT_DIR}/${name}.txt`, meta: `${META_DIR}/${name}.json` };
+    },
     rawPath: (id: string, mediaType: string): string => `${RAW_DIR}/${stem(id)}.${extensionFor(mediaType)}`,
     idFromMetaName: idOf,
   });

@@ -62,9 +62,9 @@ export class DocumentStore {
   private session: FastImportSession | undefined;
   /** Per document id: its last record's file writes and commit queueing (versions stay in order). */
   private readonly perDocument = new Map<string, Promise<unknown>>();
-  /** Paths committed through fast-import, whose index entries must be refreshed at the end. */
-  private readonly touched = new Set<string>();
-  /** Of those, the ones written since their last index refresh. */
+  /** Whether the run has committed anything through fast-import (then the commit-graph is written). */
+  private committed = false;
+  /** Paths committed through fast-import whose index entries no refresh has covered since they were written. */
   private readonly unrefreshed = new Set<string>();
   /** Of those, the ones in a commit a checkpoint has made durable (noteDurable). */
   private readonly durable = new Set<string>();
@@ -145,11 +145,11 @@ export class DocumentStore {
         // The commit-graph is written beside the index refresh of the paths the refreshes during the
         // run have not covered; settled() waits for it (the next git commands may run beside it, as
         // beside git's own background maintenance). writeCommitGraph never fails (an optimisation).
-        if (this.touched.size > 0) this.graphWrite = this.repo.writeCommitGraph();
+        if (this.committed) this.graphWrite = this.repo.writeCommitGraph();
         await this.refreshing;
         await this.repo.refreshIndex([...this.unrefreshed]);
       }
-      this.touched.clear();
+      this.committed = false;
       this.unrefreshed.clear();
       this.durable.clear();
     });
@@ -174,10 +174,8 @@ export class DocumentStore {
 
   /** These paths were written: the end refreshes their index entries, unless a refresh during the run does. */
   private noteWritten(paths: Iterable<string>): void {
-    for (const path of paths) {
-      this.touched.add(path);
-      this.unrefreshed.add(path);
-    }
+    this.committed = true;
+    for (const path of paths) this.unrefreshed.add(path);
   }
 
   /**
